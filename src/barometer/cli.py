@@ -1,0 +1,76 @@
+"""The ``barometer`` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, paths
+from .pipeline import BuildError, Project, build, execute_notebooks, parse_parameter
+
+
+def _params(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {name: parse_parameter(value) for name, value in pairs}
+
+
+def _fail(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+PARAM_HELP = (
+    "Override a chapter parameter, e.g. -p sector Gemeente -p lang nl -p year 2021. "
+    "Chapter parameters: source, year, compare_year, sector, lang, min_cell, seed."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="barometer")
+def main() -> None:
+    """Barometer: reproduce the Innovatie Barometer Overheid 2025 as a Jupyter Book.
+
+    Typical use: `barometer build` executes the chapter notebooks that changed and builds
+    the site into _build/html; `barometer run CHAPTER` executes one chapter.
+    """
+
+
+@main.command("build")
+@click.option("-p", "--parameter", "pairs", multiple=True, nargs=2, metavar="NAME VALUE", help=PARAM_HELP)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Build an edition into this folder instead of _build/html.")
+@click.option("-j", "--jobs", type=int, default=None, help="Notebooks executed at once (default: cores).")
+@click.option("--force", is_flag=True, help="Execute every notebook and rebuild the site, ignoring the cache.")
+@click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+def build_cmd(pairs, out, jobs, force, no_progress) -> None:
+    """Execute the chapters (only those whose inputs changed) and build the book."""
+    params = _params(pairs)
+    try:
+        report, rebuilt = build(params, out=out, jobs=jobs, force=force, progress=not no_progress)
+    except BuildError as exc:
+        _fail(str(exc))
+    target = out if out is not None else paths.HTML
+    click.echo(
+        f"executed {len(report.executed)} chapter(s), {len(report.skipped)} up to date; "
+        f"site {'rebuilt' if rebuilt else 'up to date'}: {Path(target) / 'index.html'}"
+    )
+
+
+@main.command("run")
+@click.argument("chapter")
+@click.option("-p", "--parameter", "pairs", multiple=True, nargs=2, metavar="NAME VALUE", help=PARAM_HELP)
+@click.option("--force", is_flag=True, help="Execute even when the cache says it is up to date.")
+def run_cmd(chapter, pairs, force) -> None:
+    """Execute one chapter notebook (by file name or stem) into book/chapters/."""
+    try:
+        report = execute_notebooks(Project(), _params(pairs), only=[chapter], force=force, progress=False)
+    except BuildError as exc:
+        _fail(str(exc))
+    state = "executed" if report.executed else "up to date"
+    click.echo(f"{chapter}: {state} -> {paths.relative(paths.CHAPTERS)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,69 @@
+"""Every path of the compendium, anchored at the repository root.
+
+Notebooks run with papermill in a working directory of papermill's choosing, so no
+notebook may open a file by a relative path. They ask this module instead. The pipeline
+sets ``BAROMETER_ROOT`` for the kernel, so an executed notebook reads the same files as the
+process that started it, and ``BAROMETER_INPUT_LOG`` so that every data file a notebook
+reads is recorded: the build cache re-executes a notebook when one of those files changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT_MARKERS = ("_toc.yml", "pyproject.toml")
+
+
+def _find_root() -> Path:
+    env = os.environ.get("BAROMETER_ROOT")
+    if env:
+        return Path(env).resolve()
+    # An editable install keeps the package at <root>/src/barometer.
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent.parent, *Path.cwd().resolve().parents, Path.cwd().resolve()):
+        if all((candidate / m).exists() for m in ROOT_MARKERS):
+            return candidate
+    raise RuntimeError(
+        "cannot find the repository root (a folder with _toc.yml and pyproject.toml); "
+        "set BAROMETER_ROOT"
+    )
+
+
+ROOT = _find_root()
+DATA = ROOT / "data"
+PUBLISHED = DATA / "published"
+CODEBOOK = DATA / "codebook"
+SYNTHETIC = DATA / "synthetic"
+NOTEBOOKS = ROOT / "notebooks"
+BOOK = ROOT / "book"
+CHAPTERS = BOOK / "chapters"
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+PACKAGE = Path(__file__).resolve().parent
+
+INPUT_LOG_ENV = "BAROMETER_INPUT_LOG"
+
+
+def record_input(path: Path | str) -> Path:
+    """Note that the running notebook read ``path`` (for the build cache) and return it."""
+    path = Path(path).resolve()
+    log = os.environ.get(INPUT_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{path}\n")
+    return path
+
+
+def data_file(*parts: str) -> Path:
+    """Path of a file under ``data/``, recorded as an input of the running notebook."""
+    return record_input(DATA.joinpath(*parts))
+
+
+def relative(path: Path | str) -> str:
+    """``path`` relative to the repository root when it lies inside it (for messages)."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,476 @@
+"""The build pipeline: execute the chapter notebooks with papermill, then build the book.
+
+Steps (``barometer build``):
+
+1. every notebook in ``notebooks/`` is executed with papermill into the chapters folder,
+   in parallel over the machine's cores, unless its cache key is unchanged;
+2. executed notebooks are cleaned: parameters cells hidden, papermill's timings and
+   absolute paths removed, so the published pages carry nothing machine-specific;
+3. ``jupyter-book build`` runs with execution off and warnings as errors, into a work
+   folder; only a successful build replaces the site (atomic swap).
+
+The cache key of a notebook covers its source, the parameters, the package code and the
+contents of every data file it read last time (recorded through :mod:`barometer.paths`).
+jupyter-cache is not used because it does not see data files.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from . import paths
+
+#: Parameters every chapter notebook accepts (the chapter contract).
+DEFAULT_PARAMETERS: dict[str, Any] = {
+    "source": "synthetic",
+    "year": 2025,
+    "compare_year": 2021,
+    "sector": None,
+    "lang": "en",
+    "min_cell": 5,
+    "seed": 2025,
+}
+
+CACHE_FILE = ".barometer-cache.json"
+SITE_STAMP = ".barometer-site.json"
+HIDDEN_TAGS = ("parameters", "injected-parameters")
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message says which notebook, cell or step, and where to look."""
+
+
+@dataclass
+class Project:
+    """Where a build reads from and writes to. The default is the repository itself."""
+
+    root: Path = paths.ROOT
+    notebooks: Path = paths.NOTEBOOKS
+    chapters: Path = paths.CHAPTERS
+    html: Path = paths.HTML
+    work: Path = paths.BUILD / ".work"
+    failed: Path = paths.BUILD / "failed"
+    package: Path = paths.PACKAGE
+
+    @classmethod
+    def at(cls, root: Path) -> Project:
+        root = Path(root).resolve()
+        return cls(
+            root=root,
+            notebooks=root / "notebooks",
+            chapters=root / "book" / "chapters",
+            html=root / "_build" / "html",
+            work=root / "_build" / ".work",
+            failed=root / "_build" / "failed",
+        )
+
+    def notebook_sources(self) -> list[Path]:
+        """Chapter notebooks, in name order; files starting with ``_`` are drafts."""
+        return sorted(p for p in self.notebooks.glob("*.ipynb") if not p.name.startswith("_"))
+
+
+@dataclass
+class ExecutionReport:
+    executed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def parse_parameter(raw: str) -> Any:
+    """Turn a command-line value into a Python value: ``2021`` -> int, ``None`` -> None."""
+    if raw in ("None", "none", "null", ""):
+        return None
+    value = yaml.safe_load(raw)
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return raw
+
+
+def notebook_parameters(nb_path: Path) -> dict[str, Any]:
+    """Names of the variables set in the notebook's ``parameters`` cell."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            names = {}
+            for line in cell.source.splitlines():
+                name, sep, _ = line.partition("=")
+                name = name.strip()
+                if sep and name.isidentifier():
+                    names[name] = True
+            return names
+    raise BuildError(f"{paths.relative(nb_path)}: no cell tagged 'parameters' (chapter contract)")
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return _sha256(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def package_digest(package: Path) -> str:
+    """One digest over the package's Python code: any change re-executes every chapter."""
+    h = hashlib.sha256()
+    for py in sorted(package.rglob("*.py")):
+        h.update(str(py.relative_to(package)).encode())
+        h.update(py.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(nb_path: Path, params: dict[str, Any], pkg: str, inputs: dict[str, str | None]) -> str:
+    blob = json.dumps(
+        {
+            "notebook": file_digest(nb_path),
+            "parameters": params,
+            "package": pkg,
+            "inputs": dict(sorted(inputs.items())),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return _sha256(blob.encode())
+
+
+def _load_cache(chapters: Path) -> dict[str, Any]:
+    try:
+        return json.loads((chapters / CACHE_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _save_cache(chapters: Path, cache: dict[str, Any]) -> None:
+    tmp = chapters / (CACHE_FILE + ".tmp")
+    tmp.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, chapters / CACHE_FILE)
+
+
+def _current_inputs(recorded: list[str], root: Path) -> dict[str, str | None]:
+    return {rel: file_digest(root / rel) for rel in recorded}
+
+
+def is_fresh(project: Project, nb_path: Path, params: dict[str, Any], pkg: str) -> bool:
+    entry = _load_cache(project.chapters).get(nb_path.stem)
+    if not entry or not (project.chapters / nb_path.name).exists():
+        return False
+    inputs = _current_inputs(entry.get("inputs", []), project.root)
+    return entry.get("key") == cache_key(nb_path, params, pkg, inputs)
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def clean_executed(nb: nbformat.NotebookNode, root: Path) -> nbformat.NotebookNode:
+    """Hide parameters cells and strip papermill's timings and machine paths."""
+    nb.metadata.pop("papermill", None)
+    root_str = str(root)
+    for cell in nb.cells:
+        meta = cell.setdefault("metadata", {})
+        meta.pop("papermill", None)
+        meta.pop("execution", None)
+        tags = meta.get("tags", [])
+        if any(t in tags for t in HIDDEN_TAGS) and "remove-cell" not in tags:
+            meta["tags"] = [*tags, "remove-cell"]
+        for out in cell.get("outputs", []):
+            _scrub_output(out, root_str)
+    return nb
+
+
+def _scrub_output(out: dict[str, Any], root_str: str) -> None:
+    """Replace the repository's absolute path in text outputs (tracebacks, warnings)."""
+    if "text" in out and isinstance(out["text"], str):
+        out["text"] = out["text"].replace(root_str, "<repo>")
+    for mime, value in out.get("data", {}).items():
+        if mime.startswith("text/") and isinstance(value, str):
+            out["data"][mime] = value.replace(root_str, "<repo>")
+    if "traceback" in out:
+        out["traceback"] = [line.replace(root_str, "<repo>") for line in out["traceback"]]
+
+
+# --------------------------------------------------------------------------- execution
+
+
+def _execute_one(
+    nb_path: str, out_path: str, params: dict[str, Any], root: str, log_path: str
+) -> tuple[float, list[str]]:
+    """Run one notebook in a worker process; returns (seconds, data files read)."""
+    import papermill as pm
+
+    os.environ["BAROMETER_ROOT"] = root
+    os.environ[paths.INPUT_LOG_ENV] = log_path
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    Path(log_path).write_text("", encoding="utf-8")
+    start = time.perf_counter()
+    pm.execute_notebook(
+        nb_path,
+        out_path,
+        parameters=params,
+        cwd=str(Path(out_path).parent),
+        progress_bar=False,
+        kernel_name="python3",
+        language="python",
+    )
+    seconds = time.perf_counter() - start
+    read = {line.strip() for line in Path(log_path).read_text(encoding="utf-8").splitlines()}
+    rels = sorted(
+        str(Path(p).relative_to(root)) for p in read if p and Path(p).is_relative_to(root)
+    )
+    return seconds, rels
+
+
+def _describe_failure(exc: BaseException, nb_path: Path, kept: Path | None) -> str:
+    where = paths.relative(nb_path)
+    cell = getattr(exc, "cell_index", None)
+    if cell is not None:
+        ename = getattr(exc, "ename", type(exc).__name__)
+        evalue = str(getattr(exc, "evalue", "")).strip().splitlines()
+        first = evalue[0] if evalue else ""
+        msg = f"{where}: cell {cell} raised {ename}: {first}"
+    else:
+        text = str(exc).strip().splitlines()
+        msg = f"{where}: {type(exc).__name__}: {text[0] if text else 'execution failed'}"
+    if kept is not None:
+        msg += f" (executed notebook kept at {paths.relative(kept)})"
+    return msg
+
+
+def execute_notebooks(
+    project: Project,
+    params: dict[str, Any] | None = None,
+    *,
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> ExecutionReport:
+    """Execute the chapter notebooks whose cache key changed; raise BuildError on failure."""
+    from tqdm.auto import tqdm
+
+    params = dict(params or {})
+    project.chapters.mkdir(parents=True, exist_ok=True)
+    sources = project.notebook_sources()
+    if only:
+        wanted = set(only)
+        sources = [p for p in sources if p.stem in wanted or p.name in wanted]
+        missing = wanted - {p.stem for p in sources} - {p.name for p in sources}
+        if missing:
+            raise BuildError(f"no chapter notebook named {', '.join(sorted(missing))} in notebooks/")
+    pkg = package_digest(project.package)
+    report = ExecutionReport()
+    todo: list[tuple[Path, dict[str, Any]]] = []
+    for nb_path in sources:
+        accepted = notebook_parameters(nb_path)
+        nb_params = {k: v for k, v in params.items() if k in accepted}
+        if not force and is_fresh(project, nb_path, nb_params, pkg):
+            report.skipped.append(nb_path.stem)
+        else:
+            todo.append((nb_path, nb_params))
+    if not todo:
+        return report
+
+    staging = Path(tempfile.mkdtemp(prefix="exec-", dir=project.chapters))
+    failures: list[str] = []
+    cache = _load_cache(project.chapters)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    try:
+        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {
+                pool.submit(
+                    _execute_one,
+                    str(nb_path),
+                    str(staging / nb_path.name),
+                    nb_params,
+                    str(project.root),
+                    str(staging / f"{nb_path.stem}.inputs"),
+                ): (nb_path, nb_params)
+                for nb_path, nb_params in todo
+            }
+            bar = tqdm(total=len(futures), desc="executing chapters", unit="nb", disable=not progress)
+            for fut in cf.as_completed(futures):
+                nb_path, nb_params = futures[fut]
+                bar.update(1)
+                try:
+                    seconds, inputs = fut.result()
+                except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
+                    kept = None
+                    produced = staging / nb_path.name
+                    if produced.exists():
+                        project.failed.mkdir(parents=True, exist_ok=True)
+                        kept = project.failed / nb_path.name
+                        shutil.copyfile(produced, kept)
+                    failures.append(_describe_failure(exc, nb_path, kept))
+                    cache.pop(nb_path.stem, None)
+                    continue
+                nb = nbformat.read(staging / nb_path.name, as_version=4)
+                nb = clean_executed(nb, project.root)
+                nb.metadata["barometer"] = {"parameters": nb_params, "seconds": round(seconds, 2)}
+                nbformat.write(nb, staging / nb_path.name)
+                os.replace(staging / nb_path.name, project.chapters / nb_path.name)
+                cache[nb_path.stem] = {
+                    "key": cache_key(nb_path, nb_params, pkg, _current_inputs(inputs, project.root)),
+                    "inputs": inputs,
+                    "parameters": nb_params,
+                    "seconds": round(seconds, 2),
+                }
+                report.executed.append(nb_path.stem)
+                report.durations[nb_path.stem] = seconds
+            bar.close()
+    finally:
+        _save_cache(project.chapters, cache)
+        shutil.rmtree(staging, ignore_errors=True)
+    if failures:
+        raise BuildError("; ".join(sorted(failures)))
+    return report
+
+
+# --------------------------------------------------------------------------- book
+
+
+def site_digest(project: Project) -> str:
+    """Digest of everything the book build reads: config, toc, pages, executed chapters."""
+    h = hashlib.sha256()
+    files = [project.root / "_config.yml", project.root / "_toc.yml"]
+    files += sorted(p for p in (project.root / "book").rglob("*") if p.is_file())
+    for extra in ("references.bib",):
+        if (project.root / extra).exists():
+            files.append(project.root / extra)
+    for f in files:
+        if f.name.startswith(".barometer") or "/exec-" in str(f):
+            continue
+        h.update(str(f.relative_to(project.root)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> bool:
+    """Build the site into a work folder and swap it in; False when already up to date."""
+    digest = site_digest(project)
+    stamp = project.html / SITE_STAMP
+    if not force and stamp.exists() and json.loads(stamp.read_text())["digest"] == digest:
+        return False
+    marker = project.work / ".failed"
+    if marker.exists():
+        # Sphinx does not re-read an unchanged page, so a warning it raised last time
+        # would not be raised again: after a failure, start from scratch.
+        shutil.rmtree(project.work, ignore_errors=True)
+    project.work.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+        "build", str(project.root),
+        "--path-output", str(project.work), "--warningiserror", "--keep-going",
+    ]
+    if quiet:
+        cmd.append("--quiet")
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    built = project.work / "_build" / "html"
+    if proc.returncode != 0 or not (built / "index.html").exists():
+        marker.write_text("failed\n")
+        log = project.work / "jupyter-book.log"
+        log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
+        lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if "WARNING" in ln or "ERROR" in ln]
+        first = lines[0].replace(str(project.root) + "/", "") if lines else "jupyter-book build failed"
+        raise BuildError(
+            f"jupyter-book build failed: {first} (full log: {paths.relative(log)}; "
+            "the previous site is unchanged)"
+        )
+    marker.unlink(missing_ok=True)
+    _swap_in(built, project.html)
+    (project.html / SITE_STAMP).write_text(json.dumps({"digest": digest}))
+    return True
+
+
+def _swap_in(built: Path, target: Path) -> None:
+    """Replace ``target`` by a copy of ``built`` so that a reader never sees half a site."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".html-new-", dir=target.parent))
+    shutil.rmtree(fresh)
+    shutil.copytree(built, fresh)
+    old = target.parent / (target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- editions
+
+
+def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT) -> Project:
+    """A staged copy of the book's sources for a parameter set, whose site goes to ``out``.
+
+    Each edition keeps its own executed chapters and cache, so building the Gemeente
+    edition does not invalidate the default one.
+    """
+    out = Path(out).resolve()
+    stage = root / "_build" / ".editions" / _slug(out)
+    stage.mkdir(parents=True, exist_ok=True)
+    for name in ("_toc.yml", "references.bib"):
+        if (root / name).exists():
+            shutil.copyfile(root / name, stage / name)
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    label = ", ".join(f"{k} = {v}" for k, v in sorted(params.items()))
+    config.setdefault("html", {})["announcement"] = f"Edition with parameters: {label}"
+    (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    book = stage / "book"
+    if book.exists():
+        for child in book.iterdir():
+            if child.name != "chapters":
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(root / "book", book, dirs_exist_ok=True, ignore=shutil.ignore_patterns("chapters"))
+    return Project(
+        root=stage,
+        notebooks=root / "notebooks",
+        chapters=book / "chapters",
+        html=out,
+        work=stage / "_work",
+        failed=stage / "failed",
+    )
+
+
+def _slug(path: Path) -> str:
+    return hashlib.sha256(str(path).encode()).hexdigest()[:12] + "-" + path.name
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def build(
+    params: dict[str, Any] | None = None,
+    *,
+    out: Path | None = None,
+    project: Project | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> tuple[ExecutionReport, bool]:
+    """Execute what changed and rebuild the site; the previous site survives any failure."""
+    params = dict(params or {})
+    if project is None:
+        project = edition_project(out, params) if out is not None else Project()
+    report = execute_notebooks(project, params, jobs=jobs, force=force, progress=progress)
+    rebuilt = build_book(project, force=force)
+    return report, rebuilt

@@ -1,0 +1,150 @@
+"""The build pipeline on a miniature project: injection, caching, failure, atomic site swap."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from barometer.pipeline import (
+    BuildError,
+    build,
+    clean_executed,
+    execute_notebooks,
+    parse_parameter,
+)
+from conftest import executed_text, make_notebook
+
+
+def test_parameters_are_injected_and_outputs_land_in_chapters(mini_project):
+    report = execute_notebooks(mini_project, {"label": "injected", "sector": "Gemeente"}, progress=False)
+    assert sorted(report.executed) == ["01_a", "02_b"]
+    assert executed_text(mini_project, "01_a").strip() == "label injected sector Gemeente sum 3"
+    assert executed_text(mini_project, "02_b").strip() == "label injected sector Gemeente sum 30"
+    assert not list(mini_project.chapters.glob("exec-*")), "staging folder left behind"
+
+
+def test_parameters_a_notebook_does_not_declare_are_not_injected(mini_project):
+    execute_notebooks(mini_project, {"label": "x", "unknown_param": 1}, progress=False)
+    nb = nbformat.read(mini_project.chapters / "01_a.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert "unknown_param" not in injected[0].source
+    assert 'label = "x"' in injected[0].source
+
+
+def test_second_run_with_nothing_changed_executes_nothing(mini_project):
+    execute_notebooks(mini_project, {"label": "x"}, progress=False)
+    again = execute_notebooks(mini_project, {"label": "x"}, progress=False)
+    assert again.executed == []
+    assert sorted(again.skipped) == ["01_a", "02_b"]
+
+
+def test_changing_a_data_file_reexecutes_exactly_its_readers(mini_project):
+    execute_notebooks(mini_project, {}, progress=False)
+    data = mini_project.root / "data" / "b.csv"
+    data.write_text(data.read_text() + "5\n")
+    report = execute_notebooks(mini_project, {}, progress=False)
+    assert report.executed == ["02_b"]
+    assert report.skipped == ["01_a"]
+    assert "sum 35" in executed_text(mini_project, "02_b")
+
+
+def test_changing_a_parameter_or_the_notebook_reexecutes(mini_project):
+    execute_notebooks(mini_project, {"label": "one"}, progress=False)
+    assert sorted(execute_notebooks(mini_project, {"label": "two"}, progress=False).executed) == ["01_a", "02_b"]
+    nb_path = mini_project.notebooks / "01_a.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("print('more')"))
+    nbformat.write(nb, nb_path)
+    assert execute_notebooks(mini_project, {"label": "two"}, progress=False).executed == ["01_a"]
+
+
+def test_executed_notebooks_carry_no_machine_paths_and_hide_parameters(mini_project):
+    execute_notebooks(mini_project, {"label": "x"}, progress=False)
+    nb = nbformat.read(mini_project.chapters / "01_a.ipynb", as_version=4)
+    assert "papermill" not in nb.metadata
+    for cell in nb.cells:
+        assert "papermill" not in cell.metadata and "execution" not in cell.metadata
+        tags = cell.metadata.get("tags", [])
+        if "parameters" in tags or "injected-parameters" in tags:
+            assert "remove-cell" in tags
+    raw = (mini_project.chapters / "01_a.ipynb").read_text()
+    assert str(mini_project.root) not in raw
+
+
+def test_clean_executed_scrubs_root_from_tracebacks(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("error", ename="E", evalue="v", traceback=[f"File {tmp_path}/x.py"])]
+    nb.cells = [cell]
+    cleaned = clean_executed(nb, tmp_path)
+    assert str(tmp_path) not in json.dumps(cleaned)
+
+
+def test_a_raising_notebook_is_named_with_its_cell_and_kept(mini_project):
+    make_notebook(mini_project.notebooks / "03_bad.ipynb", "raise ValueError('deliberate failure')")
+    with pytest.raises(BuildError) as err:
+        execute_notebooks(mini_project, {}, progress=False)
+    message = str(err.value)
+    assert "notebooks/03_bad.ipynb" in message
+    assert "cell 2" in message and "ValueError" in message and "deliberate failure" in message
+    assert (mini_project.failed / "03_bad.ipynb").exists()
+    # The good notebooks still ran and were cached; the bad one was not cached.
+    cache = json.loads((mini_project.chapters / ".barometer-cache.json").read_text())
+    assert set(cache) == {"01_a", "02_b"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("2021", 2021), ("None", None), ("Gemeente", "Gemeente"), ("nl", "nl"), ("0.5", 0.5)],
+)
+def test_parse_parameter(raw, expected):
+    assert parse_parameter(raw) == expected
+
+
+@pytest.mark.slow
+def test_build_swaps_site_in_and_keeps_it_on_failure(mini_project):
+    report, rebuilt = build({"label": "site"}, project=mini_project, progress=False)
+    assert rebuilt and (mini_project.html / "index.html").exists()
+    page = (mini_project.html / "book" / "chapters" / "01_a.html").read_text()
+    assert "label site" in page
+    assert str(mini_project.root) not in page
+    # No change: nothing executes and the site is not rebuilt.
+    report, rebuilt = build({"label": "site"}, project=mini_project, progress=False)
+    assert report.executed == [] and rebuilt is False
+    before = {p: p.read_bytes() for p in mini_project.html.rglob("*.html")}
+    make_notebook(mini_project.notebooks / "03_bad.ipynb", "1/0")
+    with pytest.raises(BuildError, match="03_bad"):
+        build({"label": "site"}, project=mini_project, progress=False)
+    after = {p: p.read_bytes() for p in mini_project.html.rglob("*.html")}
+    assert after == before
+
+
+@pytest.mark.slow
+def test_cli_build_exits_nonzero_and_names_the_cell(mini_project):
+    make_notebook(mini_project.notebooks / "03_bad.ipynb", "x = 1\nraise RuntimeError('boom in cell')")
+    env = {**os.environ, "BAROMETER_ROOT": str(mini_project.root)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "barometer.cli", "build", "--no-progress"],
+        capture_output=True, text=True, env=env, cwd=mini_project.root,
+    )
+    assert proc.returncode == 1
+    assert "notebooks/03_bad.ipynb: cell 2 raised RuntimeError: boom in cell" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (mini_project.root / "_build" / "html").exists()
+
+
+@pytest.mark.slow
+def test_book_build_warning_fails_and_keeps_previous_site(mini_project):
+    build({}, project=mini_project, progress=False)
+    index = mini_project.html / "index.html"
+    before = index.read_bytes()
+    (mini_project.root / "book" / "index.md").write_text("# Mini\n\n{ref}`a-label-that-does-not-exist`\n")
+    with pytest.raises(BuildError, match="jupyter-book build failed"):
+        build({}, project=mini_project, progress=False)
+    assert index.read_bytes() == before
