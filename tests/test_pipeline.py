@@ -6,10 +6,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import executed_text, make_notebook
 
 from barometer.pipeline import (
     BuildError,
@@ -18,7 +18,6 @@ from barometer.pipeline import (
     execute_notebooks,
     parse_parameter,
 )
-from conftest import executed_text, make_notebook
 
 
 def test_parameters_are_injected_and_outputs_land_in_chapters(mini_project):

@@ -72,5 +72,41 @@ def run_cmd(chapter, pairs, force) -> None:
     click.echo(f"{chapter}: {state} -> {paths.relative(paths.CHAPTERS)}")
 
 
+@main.command("published")
+@click.argument("source_id", required=False)
+@click.option("--search", "text", default=None, help="Find rows whose labels or notes contain TEXT.")
+@click.option("--year", type=int, default=None, help="Only this wave.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of an aligned table.")
+def published_cmd(source_id, text, year, as_csv) -> None:
+    """Print a table of the published layer (e.g. B1-8) or search it (--search zbo)."""
+    import pandas as pd
+
+    from . import published
+
+    if not source_id and not text:
+        df = published.load()
+        counts = df.groupby("source_id", sort=False).size().rename("rows")
+        click.echo(counts.to_string())
+        return
+    try:
+        rows = published.table(source_id) if source_id else published.load()
+    except published.PublishedValueError as exc:
+        _fail(str(exc))
+    if text:
+        rows = published.search(text)
+        if source_id:
+            rows = rows[rows["source_id"] == source_id]
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    if rows.empty:
+        _fail(f"no published rows match (source {source_id or 'any'}, search {text!r}, year {year})")
+    cols = ["source_id", "year", "country", "group", "variable", "item", "statistic", "value", "base_n", "approx"]
+    if as_csv:
+        click.echo(rows.to_csv(index=False), nl=False)
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_colwidth", 60, "display.width", 200):
+            click.echo(rows[cols].to_string(index=False))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,81 @@
+"""Build-time benchmarks (``make bench``); prints a table and writes ``_build/bench.md``.
+
+Measured on a temporary copy of the project so that the real site and caches are untouched:
+
+- clean build: ``barometer build`` with no executed chapters and no site;
+- no-change rebuild: the same command again;
+- baseline: ``jupyter-book build`` with ``execute_notebooks: force`` on the same notebooks
+  (jupyter-book's own serial executor), in the same run, on the same machine.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+IGNORE = shutil.ignore_patterns(".venv*", "_build", "chapters", ".git", "__pycache__", ".pytest_cache")
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"benchmark command failed: {' '.join(cmd)}\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return seconds
+
+
+def baseline_config(copy: Path) -> tuple[Path, Path]:
+    config = yaml.safe_load((copy / "_config.yml").read_text())
+    config["execute"] = {"execute_notebooks": "force", "timeout": 600}
+    config["exclude_patterns"] = [p for p in config["exclude_patterns"] if p != "notebooks"]
+    toc_text = (copy / "_toc.yml").read_text().replace("book/chapters/", "notebooks/")
+    cfg, toc = copy / "_config_baseline.yml", copy / "_toc_baseline.yml"
+    cfg.write_text(yaml.safe_dump(config, sort_keys=False))
+    toc.write_text(toc_text)
+    return cfg, toc
+
+
+def main() -> None:
+    rows: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory(prefix="barometer-bench-") as tmp:
+        copy = Path(tmp) / "project"
+        shutil.copytree(ROOT, copy, ignore=IGNORE)
+        env = {**os.environ, "BAROMETER_ROOT": str(copy), "MPLBACKEND": "Agg"}
+        build = [str(BIN / "barometer"), "build", "--no-progress"]
+        clean = timed(build, env, copy)
+        rows.append(("clean build (barometer build)", clean, "target <= 0.6 x baseline"))
+        nochange = timed(build, env, copy)
+        rows.append(("no-change rebuild", nochange, "target <= 5 s"))
+        cfg, toc = baseline_config(copy)
+        jb = [str(BIN / "jupyter-book"), "build", str(copy), "--config", str(cfg), "--toc", str(toc),
+              "--path-output", str(Path(tmp) / "baseline"), "--quiet"]
+        baseline = timed(jb, env, copy)
+        rows.append(("baseline: jupyter-book execute_notebooks=force", baseline, "serial executor"))
+    notebooks = len([p for p in (ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith("_")])
+    lines = [
+        f"# Benchmarks ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}, {notebooks} notebooks)",
+        "",
+        "| measurement | seconds | note |",
+        "|---|---:|---|",
+        *[f"| {name} | {sec:.1f} | {note} |" for name, sec, note in rows],
+        f"| ratio clean / baseline | {clean / baseline:.2f} | target <= 0.6 |",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (ROOT / "_build").mkdir(exist_ok=True)
+    (ROOT / "_build" / "bench.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()

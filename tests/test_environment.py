@@ -1,0 +1,71 @@
+"""requirements.lock and environment.yml describe the same versions."""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+import yaml
+
+from barometer import paths
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.lower())
+
+
+def lock_pins() -> dict[str, str]:
+    pins = {}
+    for line in (paths.ROOT / "requirements.lock").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.strip().split("==")
+            pins[normalise(name)] = version
+    return pins
+
+
+def environment_pins() -> dict[str, str]:
+    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    pins = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str) and "=" in dep:
+            name, version = dep.split("=", 1)
+            pins[normalise(name)] = version
+    return pins
+
+
+def top_level() -> list[str]:
+    names = []
+    for line in (paths.ROOT / "requirements.in").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            names.append(normalise(re.split(r"[=<>!~\[ ]", line)[0]))
+    return names
+
+
+def test_every_lock_line_is_an_exact_pin():
+    for line in (paths.ROOT / "requirements.lock").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-!]+", line.strip()), line
+
+
+def test_environment_yml_pins_match_the_lock():
+    lock, env = lock_pins(), environment_pins()
+    env.pop("python", None)
+    mismatched = {k: (v, lock.get(k)) for k, v in env.items() if lock.get(k) != v}
+    assert mismatched == {}
+
+
+def test_every_top_level_requirement_is_in_environment_yml():
+    env = environment_pins()
+    assert [n for n in top_level() if n not in env] == []
+
+
+def test_the_running_environment_is_the_locked_one():
+    lock = lock_pins()
+    for name in ("jupyter-book", "sphinx", "pandas", "papermill", "statsmodels", "pingouin"):
+        assert metadata.version(name) == lock[name], name
+
+
+def test_jupyter_book_is_1x_with_sphinx_7_4():
+    assert lock_pins()["jupyter-book"].startswith("1.")
+    assert lock_pins()["sphinx"].startswith("7.4")

@@ -1,0 +1,31 @@
+"""From a fresh clone with a fresh .venv, the README's two commands work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from barometer import paths
+
+pytestmark = [pytest.mark.slow, pytest.mark.clone]
+
+
+@pytest.mark.skipif(os.environ.get("BAROMETER_IN_CLONE_TEST") == "1", reason="already inside the clone test")
+def test_make_book_and_make_test_from_a_fresh_clone(tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("BAROMETER_ROOT", "VIRTUAL_ENV", "PYTHONPATH")}
+    env["BAROMETER_IN_CLONE_TEST"] = "1"
+    env["PATH"] = ":".join(p for p in env["PATH"].split(":") if ".venv" not in p)
+    book = subprocess.run(["make", "book"], cwd=clone, env=env, capture_output=True, text=True)
+    assert book.returncode == 0, book.stdout[-3000:] + book.stderr[-3000:]
+    assert (clone / "_build" / "html" / "index.html").exists()
+    # The outer run already executes the slow tests; inside the clone, the fast suite
+    # proves that `make test` works with the clone's own fresh environment.
+    test = subprocess.run(
+        ["make", "test", "ARGS=-m 'not slow' -q"], cwd=clone, env=env, capture_output=True, text=True
+    )
+    assert test.returncode == 0, test.stdout[-3000:] + test.stderr[-3000:]
+    assert " passed" in test.stdout
