@@ -108,5 +108,24 @@ def published_cmd(source_id, text, year, as_csv) -> None:
             click.echo(rows[cols].to_string(index=False))
 
 
+@main.command("check")
+def check_cmd() -> None:
+    """Run the consistency checks of the published layer against the errata."""
+    from . import consistency
+
+    findings = consistency.run()
+    errata = consistency.errata()
+    owner = {c.strip(): e for e, cell in zip(errata["erratum_id"], errata["checks"], strict=True)
+             for c in cell.split(";")}
+    for f in findings:
+        tag = owner.get(f.check_id, "UNEXPLAINED")
+        click.echo(f"{tag:12s} {f.source_id:9s} {f.rule}: {f.detail}")
+    unexplained, stale = consistency.explained(findings, errata)
+    click.echo(f"{len(findings)} findings, {len(unexplained)} unexplained, {len(stale)} stale errata checks")
+    if unexplained or stale:
+        _fail("the published layer has findings no erratum explains, or errata that no longer fail "
+              "(see data/published/errata.csv)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -470,6 +470,9 @@ def build(
     """Execute what changed and rebuild the site; the previous site survives any failure."""
     params = dict(params or {})
     if project is None:
+        from . import pages
+
+        pages.generate()
         project = edition_project(out, params) if out is not None else Project()
     report = execute_notebooks(project, params, jobs=jobs, force=force, progress=progress)
     rebuilt = build_book(project, force=force)

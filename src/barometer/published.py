@@ -100,3 +100,75 @@ def _filter(rows: pd.DataFrame, filters: dict) -> pd.DataFrame:
         else:
             rows = rows[rows[col] == want]
     return rows
+
+
+# --------------------------------------------------------------------------- corrected figures
+# Two figures were garbled in the extraction in a way that can be undone on evidence; the
+# errata (data/published/errata.csv, E01 and E02) give that evidence. The printed rows stay
+# in values.csv; these functions return the corrected reading, and say so in a column.
+
+LIKERT_2_12 = ["Sterk belemmerd", "Enigszins belemmerd", "Bevorderd noch belemmerd",
+               "Enigszins bevorderd", "Sterk bevorderd"]
+EFFECT_2_19 = ["Negatief", "Neutraal", "Positief", "Te vroeg"]
+
+
+def split_item(df: pd.DataFrame) -> pd.DataFrame:
+    """Split 'statement | answer' items into ``statement`` and ``answer`` columns."""
+    parts = df["item"].str.split(" | ", n=1, regex=False)
+    return df.assign(statement=parts.str[0], answer=parts.str[1].fillna(""))
+
+
+def figure_2_12(corrected: bool = True) -> pd.DataFrame:
+    """Promoting/hindering factors (Figure 2-12), one row per factor and answer.
+
+    Corrected (erratum E01): the value rows are printed in the reverse order of the factor
+    labels; rows with four values lack their first cell ('sterk belemmerd'), taken as 0.
+    Printed (``corrected=False``): as extracted, with unknown columns marked.
+    """
+    rows = split_item(table("2-12"))
+    factors = list(dict.fromkeys(rows["statement"]))
+    values = {f: rows.loc[rows["statement"] == f, "value"].astype(float).tolist() for f in factors}
+    out = []
+    for i, factor in enumerate(factors):
+        source = factors[len(factors) - 1 - i] if corrected else factor
+        vals = values[source]
+        if len(vals) == 4:
+            vals = [0.0, *vals] if corrected else [float("nan"), *vals]
+        for answer, v in zip(LIKERT_2_12, vals, strict=True):
+            out.append({"factor": factor, "answer": answer, "pct": v, "rank": i + 1,
+                        "reading": "corrected (E01)" if corrected else "as printed"})
+    return pd.DataFrame(out)
+
+
+def figure_2_19(corrected: bool = True) -> pd.DataFrame:
+    """Effects of the most recent innovation (Figure 2-19), one row per area and answer.
+
+    Corrected (erratum E02): the printed headers 'Positief' and 'Negatief' are swapped.
+    """
+    rows = split_item(table("2-19"))
+    swap = {"Positief": "Negatief", "Negatief": "Positief"} if corrected else {}
+    rows["answer"] = rows["answer"].map(lambda a: swap.get(a, a))
+    return pd.DataFrame({
+        "area": rows["statement"], "answer": rows["answer"], "pct": rows["value"].astype(float),
+        "reading": "corrected (E02)" if corrected else "as printed",
+    })
+
+
+def coverage() -> pd.DataFrame:
+    """Rows per source (table, figure, text section): the coverage table of the data README."""
+    df = load()
+    out = df.groupby("source_id", sort=False).agg(
+        rows=("value", "size"),
+        years=("year", lambda s: ", ".join(str(y) for y in sorted(s.unique()))),
+        variables=("variable", lambda s: ", ".join(sorted(s.unique()))),
+        suppressed=("value", lambda s: int(s.isna().sum())),
+    )
+    return out.reset_index()
+
+
+def coverage_markdown() -> str:
+    cov = coverage()
+    lines = ["| source | rows | waves | suppressed | variables |", "|---|---:|---|---:|---|"]
+    lines += [f"| {r.source_id} | {r.rows} | {r.years} | {r.suppressed} | {r.variables} |" for r in cov.itertuples()]
+    lines.append(f"| **all** | **{int(cov['rows'].sum())}** | | {int(cov['suppressed'].sum())} | |")
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""Book pages generated from data before each build (they are git-ignored outputs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import consistency, paths
+
+GENERATED = ["book/errata.md"]
+
+
+def errata_page() -> str:
+    errata = consistency.errata()
+    findings = {f.check_id: f for f in consistency.run()}
+    out = [
+        "# Errata of the report",
+        "",
+        "The report is internally inconsistent in a few places. Each inconsistency below was found "
+        "by a mechanical consistency check of the published layer (`barometer.consistency`), or by "
+        "reading, and is listed with its evidence and with what this compendium does about it. "
+        "The printed numbers always stay in `data/published/values.csv`; a correction is applied "
+        "only where a chapter says so. Source: `data/published/errata.csv`.",
+        "",
+        "Confidence: *certain* (the evidence leaves one reading), *likely* (one reading fits all "
+        "the evidence, but it is inferred), *undecided* (the evidence is not enough; the "
+        "compendium's choice is a documented default).",
+        "",
+    ]
+    for e in errata.itertuples():
+        out += [f"## {e.erratum_id}: {e.title}", "", f"**Where:** {e.source_id} · **Confidence:** {e.confidence}", ""]
+        out += [f"**Evidence.** {e.evidence}", "", f"**Treatment.** {e.treatment}", ""]
+        checks = [c for c in e.checks.split(";") if c and c != "manual"]
+        if checks:
+            out += ["**Found by:**", ""]
+            for c in checks:
+                f = findings.get(c)
+                detail = f" ({f.rule}): {f.detail}" if f else " (no longer fails)"
+                out.append(f"- `{c}`{detail}")
+            out.append("")
+        else:
+            out += ["**Found by:** reading (no mechanical check).", ""]
+    return "\n".join(out)
+
+
+def generate(root: Path | None = None) -> list[Path]:
+    """Write every generated page under ``root`` (the repository by default)."""
+    root = root or paths.ROOT
+    target = root / "book" / "errata.md"
+    text = errata_page()
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return [target]
