@@ -51,6 +51,8 @@ def build_cmd(pairs, out, jobs, force, no_progress) -> None:
         report, rebuilt = build(params, out=out, jobs=jobs, force=force, progress=not no_progress)
     except BuildError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}: {exc.filename or ''} (while building; nothing was replaced)")
     target = out if out is not None else paths.HTML
     click.echo(
         f"executed {len(report.executed)} chapter(s), {len(report.skipped)} up to date; "

@@ -65,6 +65,13 @@ class Project:
     work: Path = paths.BUILD / ".work"
     failed: Path = paths.BUILD / "failed"
     package: Path = paths.PACKAGE
+    #: Where notebooks read data from (the repository); differs from ``root`` for editions,
+    #: whose book sources are staged elsewhere.
+    data_root: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.data_root is None:
+            self.data_root = self.root
 
     @classmethod
     def at(cls, root: Path) -> Project:
@@ -176,7 +183,7 @@ def is_fresh(project: Project, nb_path: Path, params: dict[str, Any], pkg: str) 
     entry = _load_cache(project.chapters).get(nb_path.stem)
     if not entry or not (project.chapters / nb_path.name).exists():
         return False
-    inputs = _current_inputs(entry.get("inputs", []), project.root)
+    inputs = _current_inputs(entry.get("inputs", []), project.data_root)
     return entry.get("key") == cache_key(nb_path, params, pkg, inputs)
 
 
@@ -303,7 +310,7 @@ def execute_notebooks(
                     str(nb_path),
                     str(staging / nb_path.name),
                     nb_params,
-                    str(project.root),
+                    str(project.data_root),
                     str(staging / f"{nb_path.stem}.inputs"),
                 ): (nb_path, nb_params)
                 for nb_path, nb_params in todo
@@ -325,12 +332,12 @@ def execute_notebooks(
                     cache.pop(nb_path.stem, None)
                     continue
                 nb = nbformat.read(staging / nb_path.name, as_version=4)
-                nb = clean_executed(nb, project.root)
+                nb = clean_executed(nb, project.data_root)
                 nb.metadata["barometer"] = {"parameters": nb_params, "seconds": round(seconds, 2)}
                 nbformat.write(nb, staging / nb_path.name)
                 os.replace(staging / nb_path.name, project.chapters / nb_path.name)
                 cache[nb_path.stem] = {
-                    "key": cache_key(nb_path, nb_params, pkg, _current_inputs(inputs, project.root)),
+                    "key": cache_key(nb_path, nb_params, pkg, _current_inputs(inputs, project.data_root)),
                     "inputs": inputs,
                     "parameters": nb_params,
                     "seconds": round(seconds, 2),
@@ -447,7 +454,8 @@ def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT) 
         chapters=book / "chapters",
         html=out,
         work=stage / "_work",
-        failed=stage / "failed",
+        failed=root / "_build" / "failed",
+        data_root=root,
     )
 
 
