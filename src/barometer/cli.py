@@ -129,5 +129,59 @@ def check_cmd() -> None:
               "(see data/published/errata.csv)")
 
 
+@main.command("validate")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--mapping", type=click.Path(path_type=Path), default=None,
+              help="YAML file mapping your column names (and values) to the codebook's.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the cleaned data here (CSV or Parquet), only if there are no errors.")
+def validate_cmd(path, mapping, out) -> None:
+    """Check a microdata file (CSV, SPSS .sav, Stata .dta, Parquet) against the codebook.
+
+    Lists every problem with file, column, row and rule; exits 1 on any error, 0 when clean.
+    """
+    from . import validation
+
+    sys.exit(validation.main(path, mapping=mapping, out=out))
+
+
+@main.command("synth")
+@click.option("--seed", type=int, default=2025, show_default=True, help="Seed of every random step.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the files (default: data/synthetic).")
+def synth_cmd(seed, out) -> None:
+    """Generate the SYNTHETIC microdata (both waves) with its data package and assumptions."""
+    from . import synthesis
+
+    folder = out or paths.SYNTHETIC
+    try:
+        written = synthesis.write(folder, seed=seed)
+    except OSError as exc:
+        _fail(f"cannot write to {folder}: {exc.strerror or exc}")
+    for path in written:
+        click.echo(f"wrote {paths.relative(path)}")
+    click.echo("These files are SYNTHETIC: not survey data (see ASSUMPTIONS.md).")
+
+
+@main.command("fidelity")
+@click.option("--source", default="synthetic", show_default=True,
+              help="'synthetic' (the committed files) or a microdata file.")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), default=None,
+              help="Also write every comparison to this CSV file.")
+def fidelity_cmd(source, csv_out) -> None:
+    """Compare microdata with every published number it can reproduce (calibration vs held out)."""
+    from . import fidelity, io
+
+    try:
+        df = io.load(source)
+    except io.ValidationError as exc:
+        _fail(f"{source} did not pass validation ({len(exc.problems)} problems); run: barometer validate {source}")
+    rec = fidelity.compare(df)
+    click.echo(fidelity.report_text(rec, fidelity.pmse(df)))
+    if csv_out:
+        rec.to_csv(csv_out, index=False)
+        click.echo(f"wrote {csv_out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

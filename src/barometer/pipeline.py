@@ -220,6 +220,29 @@ def _scrub_output(out: dict[str, Any], root_str: str) -> None:
 # --------------------------------------------------------------------------- execution
 
 
+def _ipc_kernel_manager():
+    """A kernel manager that talks to its kernel over Unix sockets, not TCP ports.
+
+    Kernels started in parallel over TCP race for free ports (seen here: 'Address already in
+    use' when two chapters start at once); IPC sockets live in the kernel's own runtime files.
+    """
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            # An absolute, unique socket prefix: the kernel runs in another working directory,
+            # and a relative prefix would point the two sides at different files.
+            return os.path.join(tempfile.gettempdir(), f"barometer-kernel-{uuid.uuid4().hex[:12]}")
+
+    return IPCKernelManager
+
+
 def _execute_one(
     nb_path: str, out_path: str, params: dict[str, Any], root: str, log_path: str
 ) -> tuple[float, list[str]]:
@@ -239,6 +262,7 @@ def _execute_one(
         progress_bar=False,
         kernel_name="python3",
         language="python",
+        kernel_manager_class=_ipc_kernel_manager(),
     )
     seconds = time.perf_counter() - start
     read = {line.strip() for line in Path(log_path).read_text(encoding="utf-8").splitlines()}

@@ -1,0 +1,152 @@
+"""The synthetic stand-in: reproducible, labelled, exact on its targets, and scale-like."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from barometer import fidelity, microdata as md, paths, published, reproduce, synthesis, validation
+
+
+@pytest.fixture(scope="module")
+def waves() -> dict[int, pd.DataFrame]:
+    return {y: synthesis.load(y) for y in md.WAVES}
+
+
+@pytest.fixture(scope="module")
+def both(waves) -> pd.DataFrame:
+    return pd.concat(waves.values(), ignore_index=True)
+
+
+def test_regenerating_with_the_seed_reproduces_the_committed_files(tmp_path):
+    synthesis.write(tmp_path, seed=2025)
+    for name in ("synthetic_2021.csv", "synthetic_2025.csv", "datapackage.json", "ASSUMPTIONS.md"):
+        assert filecmp.cmp(tmp_path / name, paths.SYNTHETIC / name, shallow=False), name
+
+
+def test_another_seed_gives_other_rows_but_the_same_targets():
+    other = synthesis.generate(seed=7)[2025]
+    committed = synthesis.load(2025)
+    assert not other.drop(columns="org_id").equals(committed.drop(columns="org_id"))
+    assert other["innovated"].sum() == committed["innovated"].sum() == 264
+
+
+def test_every_row_and_the_package_say_synthetic(waves):
+    for df in waves.values():
+        assert (df[synthesis.MARKER_COLUMN] == "synthetic").all()
+    package = json.loads((paths.SYNTHETIC / "datapackage.json").read_text())
+    assert package["synthetic"] is True and "NOT survey data" in package["description"]
+
+
+@pytest.mark.parametrize("year", md.WAVES)
+def test_the_committed_files_pass_validation(year):
+    df, problems = validation.validate_file(paths.SYNTHETIC / synthesis.file_name(year))
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert df is not None and len(df) == {2021: 366, 2025: 347}[year]
+
+
+def test_exact_published_counts(waves):
+    b11 = published.table("B1-1", statistic="count").set_index("group")["value"]
+    counts = waves[2025]["sector"].value_counts()
+    for sector, n in b11.drop("Totaal").items():
+        assert counts[sector] == n, sector
+    innovators = waves[2025][waves[2025]["innovated"] == 1]["sector"].value_counts()
+    b19 = published.table("B1-9", statistic="n").set_index("group")["value"]
+    for sector, n in b19.drop("Totaal").items():
+        assert innovators[{"Rechtswezen": "Recht"}.get(sector, sector)] == n, sector
+    assert waves[2025]["failed_attempt"].sum() == 71
+    assert waves[2021]["innovated"].sum() == 313
+
+
+def test_nothing_is_answered_outside_its_universe_and_missingness_is_by_design(both):
+    miss = md.missingness(both)
+    assert (miss["answered_outside_universe"] == 0).all()
+    nonresponse = miss[miss["item_nonresponse"] > 0]["column"]
+    assert all(c.startswith(("climate_statement", "preconditions_statement")) for c in nonresponse)
+    assert (miss["missing_by_design"] > 0).sum() > 50
+
+
+@pytest.mark.parametrize(("scale", "year"), [("climate", 2025), ("climate", 2021), ("preconditions", 2025)])
+def test_scales_behave_like_scales(waves, scale, year):
+    import pingouin as pg
+
+    items = waves[year][md.scale_items(scale)].dropna().astype(float)
+    alpha, _ci = pg.cronbach_alpha(items)
+    assert 0.65 < alpha < 0.95
+    eig = np.sort(np.linalg.eigvalsh(items.corr().to_numpy()))[::-1]
+    assert eig[0] > 2 * eig[1]  # one dominant factor
+
+
+def test_fidelity_meets_the_target_on_calibration_targets(both):
+    rec = fidelity.compare(both)
+    calib = rec[rec["role"] == "calibration"]
+    assert len(calib) >= 500
+    misses = calib[~calib["within"] & ~calib["explained"] & ~calib["known_miss"]]
+    assert misses.empty, misses.to_string()
+    # Known misses stay few and stay documented.
+    assert calib["known_miss"].sum() <= 3
+    assert (calib[calib["known_miss"]]["difference"].abs() < 6).all()
+    held = rec[rec["role"] == "held-out"]
+    assert len(held) >= 100 and set(held["source_id"]) >= {"2-17", "B2-2"}
+
+
+def test_fidelity_detects_a_wrong_dataset(both):
+    broken = both.copy()
+    broken.loc[broken["wave"] == 2025, "innovated"] = 1  # everyone innovated
+    rec = fidelity.compare(broken)
+    assert not rec[(rec["source_id"] == "B1-8") & (rec["year"] == 2025)]["within"].all()
+
+
+def test_pmse_is_small_for_identical_waves_and_larger_for_different(both):
+    same = both[both["wave"] == 2025].copy()
+    twin = same.copy()
+    twin["wave"] = 2021
+    assert fidelity.pmse(pd.concat([same, twin]))["ratio"] < 2
+    assert fidelity.pmse(both)["ratio"] > 1
+
+
+def test_generation_scales_with_the_same_proportions():
+    big = synthesis.generate(n={2021: 3660, 2025: 3470})[2025]
+    assert len(big) == 3470
+    assert abs(100 * big["innovated"].mean() - 76) <= 0.5
+    score = md.scale_score(big, "climate")
+    assert abs(score.mean() - 3.63) < 0.01
+
+
+def test_assumptions_file_is_generated_and_every_assumption_is_used():
+    assert (paths.SYNTHETIC / "ASSUMPTIONS.md").read_text() == synthesis.assumptions_markdown()
+    source = (paths.PACKAGE / "synthesis.py").read_text()
+    for a in synthesis.ASSUMPTIONS:
+        assert a.rag in {"red", "amber", "green"}
+        assert len(re.findall(rf"\b{a.id}\b", source)) >= 2, f"{a.id} is never referred to in the code"
+
+
+@pytest.mark.parametrize(("pcts", "n"), [([10, 26, 14, 5, 44, 2], 264), ([0, 6, 75, 18], 264), ([43, 19, 37], 101)])
+def test_counts_within_rounding_add_up_and_round_back(pcts, n):
+    counts = synthesis.counts_within_rounding(pcts, n)
+    assert counts.sum() == n
+    back = 100 * counts / n
+    assert (np.abs(back - np.array(pcts)) <= 1.0 + 1e-9).all()
+
+
+def test_largest_remainder():
+    assert synthesis.largest_remainder([1, 1, 1], 10).tolist() == [4, 3, 3]
+    assert synthesis.largest_remainder([29, 25], 58).sum() == 58
+
+
+def test_estimate_on_a_hand_made_frame():
+    df = md.empty_frame(4)
+    df["org_id"] = ["a", "b", "c", "d"]
+    df["wave"] = 2025
+    df["sector"] = ["Gemeente", "Gemeente", "GR", "GR"]
+    df["innovated"] = pd.array([1, 0, 1, 1], dtype="Int64")
+    row = published.table("B1-8", year=2025, group="Gemeente", statistic="pct").iloc[0]
+    est = reproduce.estimate(df, row)
+    assert est.value == 50 and est.base == 2
+    total = published.table("B1-8", year=2025, group="Totaal", statistic="pct").iloc[0]
+    assert reproduce.estimate(df, total).value == 75
