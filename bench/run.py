@@ -62,6 +62,16 @@ def main() -> None:
               "--path-output", str(Path(tmp) / "baseline"), "--quiet"]
         baseline = timed(jb, env, copy)
         rows.append(("baseline: jupyter-book execute_notebooks=force", baseline, "serial executor"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_synthesis import bench_synthesis
+    from bench_validation import bench_validate
+
+    small = bench_synthesis(None)
+    rows.append(("synthesis, both waves (713 organisations)", small["seconds"], f"target <= 1 s; peak {small['peak_mb']:.0f} MB"))
+    big = bench_synthesis(1_000_000)
+    rows.append(("synthesis, 1,000,000 organisations", big["seconds"], f"target <= 60 s; peak {big['peak_mb']:.0f} MB"))
+    val = bench_validate(1_000_000)
+    rows.append(("validation, 1,000,000 rows (typed)", val["seconds"], f"target <= 30 s; {val.get('peak_mb', float('nan')):.0f} MB extra"))
     notebooks = len([p for p in (ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith("_")])
     lines = [
         f"# Benchmarks ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}, {notebooks} notebooks)",
