@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barometer import fidelity, microdata as md, paths, published, reproduce, synthesis, validation
+from barometer import fidelity, paths, published, reproduce, synthesis, validation
+from barometer import microdata as md
 
 
 @pytest.fixture(scope="module")
