@@ -1,0 +1,93 @@
+"""Statistics on published numbers: intervals, tests and effect sizes from percentages and bases.
+
+The report prints percentages, means, SDs and bases, rarely intervals or tests. These helpers
+add them, using statsmodels and scipy for the computations and adding only what those do not
+give: reconstructing counts from rounded percentages, effect sizes, and a plain-language verdict.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+
+
+def count_from_pct(pct: float, n: int) -> int:
+    """The whole count out of ``n`` closest to a printed percentage."""
+    return int(min(max(round(pct * n / 100), 0), n))
+
+
+def wilson_ci(count: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion, in percent."""
+    lo, hi = proportion_confint(count, n, alpha=1 - level, method="wilson")
+    return 100 * float(lo), 100 * float(hi)
+
+
+def pct_ci(pct: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson interval for a printed percentage with base ``n`` (count reconstructed)."""
+    return wilson_ci(count_from_pct(pct, n), n, level)
+
+
+def cohens_h(p1: float, p2: float) -> float:
+    """Cohen's h for two proportions given in percent (0.2 small, 0.5 medium, 0.8 large)."""
+    return 2 * math.asin(math.sqrt(p1 / 100)) - 2 * math.asin(math.sqrt(p2 / 100))
+
+
+@dataclass(frozen=True)
+class TestResult:
+    statistic: float
+    p_value: float
+    effect: float
+    effect_name: str
+    df: float | None = None
+
+    def verdict(self, alpha: float = 0.05) -> str:
+        return "significant" if self.p_value < alpha else "not significant"
+
+
+def two_proportions(pct1: float, n1: int, pct2: float, n2: int) -> TestResult:
+    """Two-sided z-test of two independent proportions from printed percentages and bases."""
+    counts = np.array([count_from_pct(pct1, n1), count_from_pct(pct2, n2)])
+    z, p = proportions_ztest(counts, np.array([n1, n2]))
+    return TestResult(float(z), float(p), cohens_h(100 * counts[0] / n1, 100 * counts[1] / n2), "Cohen's h")
+
+
+def welch_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> TestResult:
+    """Welch's t-test from means, SDs and bases, with Hedges' g (pooled SD, small-sample corrected)."""
+    t, p = sps.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False)
+    v1, v2 = s1**2 / n1, s2**2 / n2
+    df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+    pooled = math.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / (n1 + n2 - 2))
+    correction = 1 - 3 / (4 * (n1 + n2) - 9)
+    return TestResult(float(t), float(p), (m1 - m2) / pooled * correction, "Hedges' g", float(df))
+
+
+def chi_square_from_pcts(pcts: list[list[float]], ns: list[int]) -> TestResult:
+    """Chi-square test of independence on counts reconstructed from a table of percentages
+    (rows: groups with bases ``ns``; columns: categories of one single-answer question)."""
+    table = np.array([[count_from_pct(p, n) for p in row] for row, n in zip(pcts, ns, strict=True)])
+    table = table[:, table.sum(axis=0) > 0]
+    chi2, p, dof, _ = sps.chi2_contingency(table)
+    n = table.sum()
+    v = math.sqrt(chi2 / (n * (min(table.shape) - 1)))
+    return TestResult(float(chi2), float(p), v, "Cramér's V", float(dof))
+
+
+def holm(p_values: list[float], alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Holm-corrected p-values and rejections for a family of tests."""
+    reject, corrected, _, _ = multipletests(p_values, alpha=alpha, method="holm")
+    return corrected, reject
+
+
+def claim_check(claimed_significant: bool, result: TestResult, alpha: float = 0.05) -> str:
+    """Does the published data support the report's claim of a (non-)difference?"""
+    found = result.p_value < alpha
+    if found == claimed_significant:
+        return "supported"
+    if claimed_significant:
+        return "not supported: the published numbers do not show a significant difference"
+    return "not supported: the published numbers show a significant difference"
