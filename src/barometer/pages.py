@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from . import consistency, paths
+from . import paths
 
 GENERATED = ["book/errata.md"]
 
 
 def errata_page() -> str:
+    from . import consistency
+
     errata = consistency.errata()
     findings = {f.check_id: f for f in consistency.run()}
     out = [
@@ -42,13 +45,30 @@ def errata_page() -> str:
     return "\n".join(out)
 
 
+def _inputs_digest() -> str:
+    """Digest of what the generated pages are made from: skip the work when it is unchanged."""
+    h = hashlib.sha256()
+    files = [paths.PUBLISHED / "values.csv", paths.PUBLISHED / "errata.csv",
+             paths.CODEBOOK / "group_labels.csv", *sorted(paths.PACKAGE.glob("*.py"))]
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def generate(root: Path | None = None) -> list[Path]:
     """Write every generated page under ``root`` (the repository by default)."""
     root = root or paths.ROOT
     if not (paths.PUBLISHED / "errata.csv").exists() or not (root / "book").is_dir():
         return []  # a project without the published layer (e.g. a test fixture)
     target = root / "book" / "errata.md"
+    stamp = root / "_build" / ".pages-digest"
+    digest = _inputs_digest()
+    if target.exists() and stamp.exists() and stamp.read_text() == digest:
+        return [target]
     text = errata_page()
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
     return [target]

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import yaml
 
 from . import paths
@@ -111,12 +110,16 @@ def parse_parameter(raw: str) -> Any:
 
 
 def notebook_parameters(nb_path: Path) -> dict[str, Any]:
-    """Names of the variables set in the notebook's ``parameters`` cell."""
-    nb = nbformat.read(nb_path, as_version=4)
-    for cell in nb.cells:
+    """Names of the variables set in the notebook's ``parameters`` cell.
+
+    Read as plain JSON: importing nbformat takes seconds, and a no-change rebuild should not."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             names = {}
-            for line in cell.source.splitlines():
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            for line in source.splitlines():
                 name, sep, _ = line.partition("=")
                 name = name.strip()
                 if sep and name.isidentifier():
@@ -190,7 +193,7 @@ def is_fresh(project: Project, nb_path: Path, params: dict[str, Any], pkg: str) 
 # --------------------------------------------------------------------------- cleaning
 
 
-def clean_executed(nb: nbformat.NotebookNode, root: Path) -> nbformat.NotebookNode:
+def clean_executed(nb, root: Path):
     """Hide parameters cells and strip papermill's timings and machine paths."""
     nb.metadata.pop("papermill", None)
     root_str = str(root)
@@ -298,8 +301,6 @@ def execute_notebooks(
     progress: bool = True,
 ) -> ExecutionReport:
     """Execute the chapter notebooks whose cache key changed; raise BuildError on failure."""
-    from tqdm.auto import tqdm
-
     params = dict(params or {})
     project.chapters.mkdir(parents=True, exist_ok=True)
     sources = project.notebook_sources()
@@ -321,6 +322,9 @@ def execute_notebooks(
             todo.append((nb_path, nb_params))
     if not todo:
         return report
+
+    import nbformat  # only when something runs: its import alone takes seconds
+    from tqdm.auto import tqdm
 
     staging = Path(tempfile.mkdtemp(prefix="exec-", dir=project.chapters))
     failures: list[str] = []
