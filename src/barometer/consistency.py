@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import microdata as md
 from . import paths, published
 
 PCT_HALF = 0.5
@@ -46,8 +47,7 @@ def rule(func: Callable[[pd.DataFrame], Iterator[Finding]]) -> Callable[[pd.Data
 
 
 def canonical_groups() -> dict[tuple[str, str], str]:
-    path = paths.record_input(paths.CODEBOOK / "group_labels.csv")
-    df = pd.read_csv(path, keep_default_na=False)
+    df = md.group_labels()
     return {(r.breakdown, r.label): r.canonical for r in df.itertuples()}
 
 
@@ -192,7 +192,10 @@ def bases_follow_from_innovation_rates(df: pd.DataFrame) -> Iterator[Finding]:
             b19 = df[(df["source_id"] == "B1-9") & (df["statistic"] == "n")].set_index("group")["value"]
             for group, base in b19.drop("Totaal").items():
                 g18 = "Rechtswezen" if group == "Recht" else group
-                if g18 in pct and not count_interval(pct[g18], int(n[g18]))[0] <= base <= count_interval(pct[g18], int(n[g18]))[1]:
+                if g18 not in pct:
+                    continue
+                lo18, hi18 = count_interval(pct[g18], int(n[g18]))
+                if not lo18 <= base <= hi18:
                     yield Finding(f"base:B1-9:{year}:{group}", "bases_follow_from_innovation_rates", "B1-9",
                                   f"base {base:g} not compatible with {pct[g18]:g}% of {n[g18]:g} in B1-8")
         # B1-5 is asked of those that collaborated: 100% minus 'no' and 'don't know' of B1-4.
@@ -392,7 +395,7 @@ def run(df: pd.DataFrame | None = None) -> list[Finding]:
     """All findings of all rules, in rule order."""
     if df is None:
         df = published.load()
-    df = _nl(df) if "same_number" not in RULES else df
+    df = _nl(df)  # Danish numbers have no Dutch counterpart to agree with
     findings: list[Finding] = []
     for func in RULES.values():
         findings.extend(func(df))

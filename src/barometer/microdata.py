@@ -31,6 +31,15 @@ UNIVERSES = {
     "failed": "organisations with a failed innovation attempt (failed_attempt = 1)",
 }
 
+#: The answers each universe is decided by (a universe can only be computed once these parse).
+UNIVERSE_DEPENDS_ON = {
+    "all": (),
+    "innovators": ("innovated",),
+    "inspired_or_copied": ("innovated", "origin"),
+    "collaborated": ("innovated", "collaboration_partner"),
+    "failed": ("failed_attempt",),
+}
+
 # Variables that are organisation characteristics rather than questions of the codebook.
 DESIGN_LABELS = {
     "sector": ["Gemeente", "GR", "Hoge Colleges van Staat", "Privaat", "Provincie", "Recht",
@@ -92,6 +101,19 @@ def codebook() -> tuple[pd.DataFrame, pd.DataFrame]:
 def _options_by_variable() -> dict[str, pd.DataFrame]:
     _, options = codebook()
     return {v: g.sort_values("code").reset_index(drop=True) for v, g in options.groupby("variable")}
+
+
+@lru_cache(maxsize=1)
+def group_labels() -> pd.DataFrame:
+    """Every printed spelling of a group label (``data/codebook/group_labels.csv``)."""
+    return pd.read_csv(paths.record_input(paths.CODEBOOK / "group_labels.csv"), keep_default_na=False)
+
+
+def canonical_group(breakdown: str, label: str) -> str:
+    """The canonical form of a printed group label ('Rechtswezen' -> 'Recht')."""
+    labels = group_labels()
+    hit = labels[(labels["breakdown"] == breakdown) & (labels["label"] == label)]
+    return str(hit.iloc[0]["canonical"]) if len(hit) else label
 
 
 def options_of(variable: str) -> pd.DataFrame:

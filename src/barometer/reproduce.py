@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import microdata as md
-from . import paths, published
+from . import published
 
 # Items of the prose that combine answer codes.
 COMBINED = {
@@ -58,7 +58,6 @@ def comparable_published() -> pd.DataFrame:
     df = df[~gr]
     fixed_12 = published.figure_2_12(corrected=True)
     key_12 = {(f, a): v for f, a, v in zip(fixed_12["factor"], fixed_12["answer"], fixed_12["pct"], strict=True)}
-    fixed_19 = published.figure_2_19(corrected=True)
     m12 = df["source_id"] == "2-12"
     df = df[~m12 | ~df["item"].str.contains("kolom onbekend")]
     rows_12 = published.split_item(df[df["source_id"] == "2-12"])
@@ -74,7 +73,6 @@ def comparable_published() -> pd.DataFrame:
     swap = {"Positief": "Negatief", "Negatief": "Positief"}
     df.loc[rows_19.index, "item"] = [f"{s} | {swap.get(a, a)}" for s, a in zip(rows_19["statement"], rows_19["answer"], strict=True)]
     df.loc[rows_19.index, "erratum"] = "E02"
-    del fixed_19
     out = pd.concat([df, extra], ignore_index=True)
     # E07: the base of B1-5 (2025) exceeds the collaborators implied by B1-4.
     e07 = (out["source_id"] == "B1-5") & (out["year"] == 2025) & (out["statistic"] == "n")
@@ -85,11 +83,10 @@ def comparable_published() -> pd.DataFrame:
 def _subset(df: pd.DataFrame, row, clusters: pd.Series | None) -> pd.Series | None:
     """Rows of the group a published number refers to (None: not computable)."""
     breakdown, group = row.breakdown, row.group
-    if breakdown == "none" or group == "Totaal" and breakdown in ("sector", "none"):
+    if breakdown == "none" or (breakdown == "sector" and group == "Totaal"):
         return pd.Series(True, index=df.index)
     if breakdown == "sector":
-        canon = _canonical(breakdown, group)
-        return df["sector"].eq(canon)
+        return df["sector"].eq(md.canonical_group(breakdown, group))
     if breakdown == "national_government":
         typ = df["national_government_type"]
         if group == "Totaal":
@@ -102,17 +99,6 @@ def _subset(df: pd.DataFrame, row, clusters: pd.Series | None) -> pd.Series | No
     if breakdown == "climate_cluster" and clusters is not None and group in md.CLUSTER_LABELS:
         return clusters.eq(group).fillna(False)
     return None
-
-
-_CANON: dict[tuple[str, str], str] | None = None
-
-
-def _canonical(breakdown: str, group: str) -> str:
-    global _CANON
-    if _CANON is None:
-        labels = pd.read_csv(paths.record_input(paths.CODEBOOK / "group_labels.csv"), keep_default_na=False)
-        _CANON = {(b, lab): c for b, lab, c in zip(labels["breakdown"], labels["label"], labels["canonical"], strict=True)}
-    return _CANON.get((breakdown, group), group)
 
 
 def estimate(df: pd.DataFrame, row, clusters: pd.Series | None = None) -> Estimate | None:

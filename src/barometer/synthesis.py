@@ -62,9 +62,11 @@ ASSUMPTIONS: list[Assumption] = [
                "B1-8 (2021) sectors add to 362 of 366; its footnote says the total includes the Hoge Colleges",
                "green", "2021 sample composition"),
     Assumption("A02", "National-government types within Rijksoverheid",
-               "Rijksoverheid split into Kerndepartement and Diensten en agentschappen in the ratio of "
-               "their B1-11 bases (29:25), in both waves; every Zbo is a ZBO",
-               "B1-11 gives bases only for those who answered the climate items",
+               "Rijksoverheid split into Kerndepartement and Diensten en agentschappen as close to the ratio "
+               "of their B1-11 bases (29:25) as the summary's innovation rates (56% and 92%) and the "
+               "sector's 42 innovators allow: 32:26 in 2025; 29:25 in 2021; every Zbo is a ZBO",
+               "B1-11 gives bases only for those who answered the climate items; with 31:27 no whole "
+               "number of departments innovating rounds to 56%",
                "amber", "chapter 2 (national government), chapter 5 (departments vs executive organisations)"),
     Assumption("A03", "Size classes",
                "shares small/medium/large by sector, e.g. Gemeente 35/40/25, Rijksoverheid 20/40/40, "
@@ -82,8 +84,8 @@ ASSUMPTIONS: list[Assumption] = [
                "red", "chapters 6-8: relations between scales, regression coefficients"),
     Assumption("A06", "Who innovates",
                "within each sector (and national-government type) the published number of innovators "
-               "are those with the highest propensity 0.6·preconditions + 0.3·climate + 0.35·size "
-               "+ 0.4·officer + noise (standardised terms)",
+               "are those with the highest propensity 0.35·preconditions + 0.1·climate + 0.3·size "
+               "+ 0.3·officer + noise (standardised terms, noise SD 1)",
                "§2.1: size, an innovation officer and preconditions (management support, time) raise the "
                "chance of innovating",
                "red", "chapter 2 model; innovation rate by climate cluster (held out)"),
@@ -98,8 +100,8 @@ ASSUMPTIONS: list[Assumption] = [
                "§2.4: organisations with a strong climate innovate more broadly",
                "amber", "spectrum by climate cluster (held out)"),
     Assumption("A09", "Degree of change",
-               "not changed 20%, to some degree 63% (together the published 83%), drastically 17%; "
-               "the same in 2021",
+               "not changed 21%, to some degree 63% (together 84%, the text's 'about 83%'), drastically "
+               "16%; the same in 2021",
                "the text gives 'not or only to some degree' 83% and 'drastically' 16%",
                "amber", "knowledge sharing by degree of change (chapter 10)"),
     Assumption("A10", "Origin in 2021",
@@ -166,14 +168,16 @@ ASSUMPTIONS: list[Assumption] = [
                "Figure 2-13 and 2-15 are images; the text gives a few shares",
                "amber", "item-level results of chapter 7; factor loadings"),
     Assumption("A22", "Item noise",
-               "a Likert item is the trait plus independent noise (SD 0.45 on the 1-5 scale), giving "
-               "Cronbach's alphas of about 0.8 for the climate and preconditions scales",
+               "a Likert item is the trait plus independent noise (SD 0.45 on the 1-5 scale); rows are "
+               "brought to their exact totals by changing the items closest to rounding the other way "
+               "(with extra random spread for the preconditions statements), giving Cronbach's alphas of "
+               "about 0.8 (climate) and 0.75 (preconditions)",
                "the report says the statements form a good scale, without alpha",
                "amber", "reliability and factor analysis (chapters 6-7)"),
     Assumption("A23", "Multiple-answer items",
                "each option's exact count goes to the highest noisy propensity of a shared 'activity' trait "
                "(weight 0.5) plus option noise; exclusive answers ('no collaboration', 'don't know') "
-               "exclude the others",
+               "exclude the others, and every other organisation names at least one option",
                "the report publishes only marginals",
                "green", "cross-tabulations of options (not reported)"),
     Assumption("A25", "Residual answers",
@@ -432,7 +436,7 @@ class _Wave:
                     keep = min(len(sub), self.scaled(int(b111[typ])))
                     answered[self.rng.permutation(sub)[: len(sub) - keep]] = False
                 continue
-            keep = self._answered(source, idx, sector, self.n)
+            keep = self._answered(source, idx, sector)
             answered[self.rng.permutation(idx)[: len(idx) - keep]] = False
         total_n = self.t.rows(source, year=self.year, group="Totaal", statistic="n")["value"].iloc[0]
         surplus = int(answered.sum()) - self.scaled(int(total_n))
@@ -469,7 +473,7 @@ class _Wave:
             out.append((target, idx))
         return out
 
-    def _answered(self, source: str, idx: np.ndarray, sector: str, groups_total: int) -> int:
+    def _answered(self, source: str, idx: np.ndarray, sector: str) -> int:
         rows = self.t.rows(source, year=self.year, statistic="n")
         ns = dict(zip(rows["group"], rows["value"], strict=True))
         n = ns.get(sector)
@@ -857,7 +861,6 @@ class _Wave:
                 data[col.name] = pd.array(df[col.name], dtype="Int64")
         out = pd.DataFrame(data)
         out[MARKER_COLUMN] = pd.array(np.full(self.n, MARKER), dtype="string")
-        # Rows in a stable order that carries no information: by sector, then shuffled ids.
         return out
 
 
@@ -980,10 +983,8 @@ def _repair_rows(items: np.ndarray, totals: np.ndarray, rng: np.random.Generator
 def _row_sums(single: np.ndarray, col_sums: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Types per innovator: 1 for single-type innovators, 2-4 for the others, adding up to the
     published number of type mentions of the sector (keeping the spectrum where it can)."""
-    n = len(single)
     total = int(col_sums.sum())
     rows = np.where(single, 1, 2)
-    n_multi = int((~single).sum())
     # Too few mentions for this many multi-type innovators: make some single.
     while rows.sum() > total and (rows == 2).any():
         rows[np.flatnonzero(rows == 2)[0]] = 1
@@ -999,7 +1000,6 @@ def _row_sums(single: np.ndarray, col_sums: np.ndarray, rng: np.random.Generator
     if extra > 0:  # too many mentions: turn single-type innovators into multi-type ones
         singles = np.flatnonzero(rows == 1)
         rows[singles[:extra]] += 1
-    del n, n_multi
     return rows
 
 

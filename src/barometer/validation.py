@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import microdata, paths
+from . import microdata
 
 #: At most this many cell-level problems per column and rule; the rest are summarised in one line.
 MAX_CELL_PROBLEMS = 10
@@ -55,12 +55,10 @@ DATA_SOURCES = ("synthetic", "real")
 MISSING_MARKERS = frozenset({"", "NA", "N/A", "n/a", "NaN", "nan", ".", "#N/A", "NULL", "null"})
 
 #: The columns each universe of :data:`microdata.UNIVERSES` is computed from (its routing).
+#: Columns each universe is routed by (from ``microdata.UNIVERSE_DEPENDS_ON``, questions expanded).
 ROUTING = {
-    "all": (),
-    "innovators": ("innovated",),
-    "inspired_or_copied": ("innovated", "origin"),
-    "collaborated": ("innovated", *microdata.items("collaboration_partner")),
-    "failed": ("failed_attempt",),
+    universe: tuple(c for v in variables for c in (microdata.items(v) or [v]))
+    for universe, variables in microdata.UNIVERSE_DEPENDS_ON.items()
 }
 
 #: group_labels.csv names some breakdowns differently from the schema's columns.
@@ -264,7 +262,7 @@ def label_aliases(name: str) -> dict[str, str]:
     table: dict[str, str] = {}
     for label in col.codes:
         table.setdefault(normalise_label(label), label)
-    groups = pd.read_csv(paths.record_input(paths.CODEBOOK / "group_labels.csv"), keep_default_na=False)
+    groups = microdata.group_labels()
     mine = groups[(groups["breakdown"] == BREAKDOWN_OF.get(name, name))
                   & groups["canonical"].isin(col.codes)]
     for label, canonical in zip(mine["label"], mine["canonical"], strict=True):
