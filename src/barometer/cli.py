@@ -13,7 +13,12 @@ from .pipeline import BuildError, Project, build, execute_notebooks, parse_param
 
 
 def _params(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    return {name: parse_parameter(value) for name, value in pairs}
+    params = {name: parse_parameter(value) for name, value in pairs}
+    # A microdata path is taken relative to where the command runs, not to the kernel's folder.
+    source = params.get("source")
+    if isinstance(source, str) and source != "synthetic" and Path(source).expanduser().exists():
+        params["source"] = str(Path(source).expanduser().resolve())
+    return params
 
 
 def _fail(message: str) -> None:

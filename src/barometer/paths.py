@@ -43,6 +43,21 @@ HTML = BUILD / "html"
 PACKAGE = Path(__file__).resolve().parent
 
 INPUT_LOG_ENV = "BAROMETER_INPUT_LOG"
+#: Where a running chapter writes its downloads and records (set by the pipeline to the
+#: chapter's staging folder, so that a failed run leaves nothing half-written in the book).
+OUTPUT_DIR_ENV = "BAROMETER_OUTPUT_DIR"
+#: Folder, next to the executed chapters, that holds each chapter's files (``files/<chapter>/``).
+FILES = "files"
+
+
+def chapter_files(chapter: str) -> Path:
+    """Folder for a chapter's downloadable tables, figures and reproduction records.
+
+    Links in the chapter are relative (``files/<chapter>/...``), so the folder sits beside
+    the executed notebook. Outside the pipeline (JupyterLab) it goes under ``_build/lab``.
+    """
+    base = Path(os.environ.get(OUTPUT_DIR_ENV) or BUILD / "lab")
+    return base / FILES / chapter
 
 
 def record_input(path: Path | str) -> Path:

@@ -254,6 +254,7 @@ def _execute_one(
 
     os.environ["BAROMETER_ROOT"] = root
     os.environ[paths.INPUT_LOG_ENV] = log_path
+    os.environ[paths.OUTPUT_DIR_ENV] = str(Path(out_path).parent)
     os.environ.setdefault("MPLBACKEND", "Agg")
     Path(log_path).write_text("", encoding="utf-8")
     start = time.perf_counter()
@@ -273,6 +274,17 @@ def _execute_one(
         str(Path(p).relative_to(root)) for p in read if p and Path(p).is_relative_to(root)
     )
     return seconds, rels
+
+
+def _move_files(staging: Path, chapters: Path, stem: str) -> None:
+    """Replace the chapter's downloads with those of the run that just succeeded."""
+    new = staging / paths.FILES / stem
+    old = chapters / paths.FILES / stem
+    if old.exists():
+        shutil.rmtree(old)
+    if new.exists():
+        old.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new, old)
 
 
 def _describe_failure(exc: BaseException, nb_path: Path, kept: Path | None) -> str:
@@ -363,6 +375,7 @@ def execute_notebooks(
                 nb = clean_executed(nb, project.data_root)
                 nb.metadata["barometer"] = {"parameters": nb_params, "seconds": round(seconds, 2)}
                 nbformat.write(nb, staging / nb_path.name)
+                _move_files(staging, project.chapters, nb_path.stem)
                 os.replace(staging / nb_path.name, project.chapters / nb_path.name)
                 cache[nb_path.stem] = {
                     "key": cache_key(nb_path, nb_params, pkg, _current_inputs(inputs, project.data_root)),

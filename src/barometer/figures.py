@@ -1,0 +1,84 @@
+"""Every figure of the book goes through :func:`show`: one house style, a caption with the
+question, base, n, year and source, alt text, a *synthetic* label where it applies, and
+downloads (PNG, SVG and the data behind the figure as CSV).
+
+Figures are saved as files and placed with a MyST ``figure`` directive, so they are numbered,
+have alt text and can be linked; the files are deterministic (no dates, fixed SVG ids).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from IPython.display import Markdown, display
+
+from . import sdc, tables
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .chapter import Chapter
+
+#: Okabe-Ito, the colour-blind-safe palette (seaborn's "colorblind" is close to it).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+HIGHLIGHT, MUTED, REFERENCE = "#0072B2", "#BBBBBB", "#D55E00"
+#: Diverging palette for Likert-type answers (negative ... positive), colour-blind-safe.
+DIVERGING = ["#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC"]
+
+
+def style() -> None:
+    """The house style: white grid, readable sizes, Okabe-Ito colours, deterministic SVG."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=0.95)
+    mpl.rcParams.update({
+        "figure.dpi": 100, "savefig.dpi": 144, "savefig.bbox": "tight",
+        "svg.hashsalt": "barometer", "svg.fonttype": "none",
+        "axes.titleweight": "bold", "axes.titlesize": 11, "figure.figsize": (7, 4),
+    })
+
+
+def watermark(fig: plt.Figure, source: str) -> None:
+    """Mark a figure drawn from synthetic microdata in the image itself (downloads travel)."""
+    if source == "synthetic":
+        fig.text(0.99, 0.01, "SYNTHETIC DATA: not a finding about Dutch government",
+                 ha="right", va="bottom", fontsize=8, color=REFERENCE, alpha=0.9)
+
+
+def for_plot(df: pd.DataFrame, chapter: Chapter, spec: sdc.Spec | None) -> pd.DataFrame:
+    """Data safe to draw: with real microdata, suppressed cells become missing (not drawn)."""
+    if chapter.data_kind != "own":
+        return df
+    if spec is None:
+        raise ValueError("a figure from real microdata needs an sdc.Spec")
+    _, mask = sdc.protect(df, spec, chapter.min_cell)
+    return df.mask(mask)
+
+
+def show(fig: plt.Figure, name: str, caption: str, alt: str, *, chapter: Chapter, data: pd.DataFrame,
+         computed: bool, spec: sdc.Spec | None = None) -> None:
+    """Save (PNG, SVG, data CSV), then place the figure with its caption and download links."""
+    tables.check_name(name)
+    if not alt.strip():
+        raise ValueError(f"figure {name}: alt text is required")
+    source = tables.source_of(chapter, computed)
+    shown = tables.prepare(data, source, spec, chapter.min_cell)
+    watermark(fig, source)
+    files = chapter.files
+    files.mkdir(parents=True, exist_ok=True)
+    png, svg, csv = (files / f"{name}.{ext}" for ext in ("png", "svg", "csv"))
+    fig.savefig(png, metadata={"Software": None})
+    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    tables.write_csv(shown, csv, source)
+    text = tables.caption_text(caption, source, chapter.min_cell)
+    links = " · ".join(f"{{download}}`{label} <{chapter.link(p)}>`"
+                       for label, p in (("PNG", png), ("SVG", svg), ("data (CSV)", csv)))
+    alt_line = " ".join(alt.split())
+    display(Markdown(
+        f":::{{figure}} {chapter.link(png)}\n:alt: {alt_line}\n:name: fig-{chapter.slug}-{name}\n:width: 100%\n\n"
+        f"{text}\n\nDownload: {links}\n:::\n"
+    ))
+
+
+__all__ = ["PALETTE", "DIVERGING", "HIGHLIGHT", "MUTED", "REFERENCE", "style", "show", "for_plot", "watermark"]
