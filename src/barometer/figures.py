@@ -67,8 +67,10 @@ def show(fig: plt.Figure, name: str, caption: str, alt: str, *, chapter: Chapter
     files = chapter.files
     files.mkdir(parents=True, exist_ok=True)
     png, svg, csv = (files / f"{name}.{ext}" for ext in ("png", "svg", "csv"))
-    fig.savefig(png, metadata={"Software": None})
-    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    # Fixed SVG ids and no dates: two builds give byte-identical files.
+    with mpl.rc_context({"svg.hashsalt": "barometer"}):
+        fig.savefig(png, metadata={"Software": None})
+        fig.savefig(svg, metadata={"Date": None, "Creator": None})
     plt.close(fig)
     tables.write_csv(shown, csv, source)
     text = tables.caption_text(caption, source, chapter.min_cell)

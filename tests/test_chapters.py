@@ -1,0 +1,125 @@
+"""The chapter sources follow the chapter contract (../shared/CHAPTER-CONTRACT.md).
+
+Static checks on the notebooks in ``notebooks/``: no number typed into the prose, every
+glued name is computed somewhere, the contract's sections are there, and the chapter opens
+its context under its own name. The executed book is checked in test_book.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+import yaml
+
+from barometer import paths
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+SECTIONS = ["## Overview", "## Published results", "## Re-analysis on microdata", "## Reproduction check",
+            "## Summary", "## Try it yourself", "## References"]
+
+# What may look like a number in prose without being a finding: references to the report's
+# sections, figures and tables, and the report's waves and years.
+ALLOWED = [
+    r"§\s?\d+(?:\.\d+)*",
+    r"\b(?:[Ff]igures?|[Tt]ables?|[Ff]iguur|[Tt]abel|[Ss]ections?|[Cc]hapters?|[Aa]nnex)\s+"
+    r"[A-Z]?\d+(?:[.-]\d+)*(?:\s*(?:to|and|,|–|-)\s*[A-Z]?\d+(?:[.-]\d+)*)*",
+    # the conventional confidence level of every interval in the book
+    r"95\s?%[\s-]*(?:confidence|Wilson|CI\b|interval|betrouwbaarheids)",
+]
+PERCENT = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:%|percent\b|per cent\b|procent\b|pct\b)")
+DECIMAL = re.compile(r"(?<![\w.])\d+[.,]\d+(?![\w.])")
+
+
+def prose(text: str) -> str:
+    """Markdown without what the scan must not look at: glue roles, code, maths, links' targets."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)             # fenced code
+    text = re.sub(r"\{glue(?::\w+)?\}`[^`]*`", " ", text)           # glue roles
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", text)                 # other roles (download, ref)
+    text = re.sub(r"`[^`]*`", " ", text)                            # inline code
+    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", " ", text, flags=re.S)  # maths
+    text = re.sub(r"\]\([^)]*\)", "]", text)                        # link targets
+    for pattern in ALLOWED:
+        text = re.sub(pattern, " ", text)
+    return text
+
+
+def typed_numbers(text: str) -> list[str]:
+    clean = prose(text)
+    return [m.group(0) for m in PERCENT.finditer(clean)] + [m.group(0) for m in DECIMAL.finditer(clean)]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("In 2025, 76% innovated.", ["76%"]),
+    ("A 95% Wilson interval, a 95% CI, but 95% of them.", ["95%"]),
+    ("The mean is 3.63 on a scale.", ["3.63"]),
+    ("Een score van 3,6 en 25 procent.", ["25 procent", "3,6"]),
+    ("From 62.5% to 37%.", ["62.5%", "37%", "62.5"]),
+    ("As {glue:text}`ch01_rate` of them (Figure 2-3, §2.1, Table B1-9).", []),
+    ("Use `alpha = 0.05` or $p < 0.05$.", []),
+    ("The 2025 barometer and the 2021 wave.", []),
+])
+def test_the_scan_finds_typed_numbers_and_only_those(text, found):
+    assert typed_numbers(text) == found
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_number_is_typed_into_the_prose(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    typed = [(i, n) for i, c in enumerate(nb.cells) if c.cell_type == "markdown" for n in typed_numbers(c.source)]
+    assert typed == [], f"{nb_path.name}: numbers typed into markdown cells (glue them): {typed}"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_glued_name_is_computed_in_the_chapter(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    used = set(re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", md))
+    used |= set(re.findall(r"```\{glue(?::\w+)?\}\s+(\S+)", md))
+    computed = set(re.findall(r"glue\(\s*[\"']([^\"']+)[\"']", code))
+    dynamic = re.findall(r"glue\(\s*f[\"']", code)
+    missing = used - computed
+    assert not missing or dynamic, f"{nb_path.name}: glued in prose but never computed: {sorted(missing)}"
+    prefix = f"ch{nb_path.name[:2]}_"
+    assert all(name.startswith(prefix) for name in computed), f"{nb_path.name}: glue names start with {prefix}"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_has_the_contract_sections_in_order(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    headings = [line.strip() for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
+                if line.startswith("## ")]
+    positions = []
+    for section in SECTIONS:
+        hits = [i for i, h in enumerate(headings) if h.startswith(section)]
+        assert hits, f"{nb_path.name}: no '{section}' section"
+        positions.append(hits[0])
+    assert positions == sorted(positions), f"{nb_path.name}: contract sections out of order"
+    titles = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")]
+    assert len(titles) == 1, f"{nb_path.name}: exactly one '# ' title"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_opens_its_context_under_its_own_name(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert f'open_chapter("{nb_path.stem}"' in code
+    assert "ch.banner()" in code, f"{nb_path.name}: the microdata section must say which data it runs on"
+    assert "ch.reproduce(" in code, f"{nb_path.name}: no reproduction records"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_tables_and_figures_go_through_the_shared_helpers(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for forbidden in ("to_csv(", "savefig(", "plt.show(", "display(Markdown("):
+        assert forbidden not in code, f"{nb_path.name}: {forbidden} bypasses barometer.tables/figures"
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text())
+    files = {c["file"] for part in toc["parts"] for c in part["chapters"]}
+    for nb_path in NOTEBOOKS:
+        assert f"book/chapters/{nb_path.stem}" in files, f"{nb_path.name} is not in _toc.yml"
