@@ -52,6 +52,7 @@ def for_plot(df: pd.DataFrame, chapter: Chapter, spec: sdc.Spec | None) -> pd.Da
     if spec is None:
         raise ValueError("a figure from real microdata needs an sdc.Spec")
     _, mask = sdc.protect(df, spec, chapter.min_cell)
+    mask.index = df.index
     return df.mask(mask)
 
 
