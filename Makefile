@@ -9,6 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/axe/axe.min.js
+CHROMIUM := /usr/bin/chromium
 JOBS ?=
 SECTOR ?=
 ARGS ?=
@@ -40,6 +43,20 @@ $(MATHJAX):
 	  input/tex/extensions ui a11y $(abspath book/_static/mathjax)/
 	@test -f $@
 
+# Browser tests drive Debian's Chromium (no browser download by Playwright) and inject axe-core,
+# fetched from the npm registry like MathJax.
+browser: $(STAMP) $(AXE) ## Install Chromium (apt-get, when missing) and axe-core for the browser tests
+	@test -x $(CHROMIUM) || { echo "installing chromium with apt-get"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM)
+
+$(AXE): | $(STAMP)
+	@rm -rf $(VENV)/axe-pkg && mkdir -p $(VENV)/axe-pkg $(VENV)/axe
+	cd $(VENV)/axe-pkg && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp $(VENV)/axe-pkg/package/axe.min.js $@
+	@rm -rf $(VENV)/axe-pkg
+
 book: setup ## Execute the chapters that changed and build the site into _build/html
 	$(BIN)/barometer build $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 	@echo "open _build/html/index.html"
@@ -48,7 +65,10 @@ edition: setup ## Build one edition: make edition SECTOR=Gemeente
 	@test -n "$(SECTOR)" || { echo "usage: make edition SECTOR=Gemeente"; exit 2; }
 	$(BIN)/barometer build -p sector "$(SECTOR)" --out _build/editions/$(SECTOR) $(ARGS)
 
-test: setup ## Run the whole test suite
+editions: setup ## Build every sector edition and the Dutch-label edition into _build/editions/
+	$(BIN)/barometer editions $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
+
+test: setup browser ## Run the whole test suite
 	$(BIN)/python -m pytest $(ARGS)
 
 lint: setup ## Ruff and the notebook-output check
@@ -77,4 +97,4 @@ clean: ## Remove the built site, executed chapters and caches (keeps .venv)
 distclean: clean ## Also remove .venv and vendored MathJax
 	rm -rf $(VENV) book/_static/mathjax
 
-.PHONY: help setup book edition test lint bench lab lock clean distclean
+.PHONY: help setup browser book edition editions test lint bench lab lock clean distclean

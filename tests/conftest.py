@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from barometer import paths
-from barometer.pipeline import Project
+from barometer.pipeline import Project, build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -57,3 +57,32 @@ def executed_text(project: Project, stem: str) -> str:
     return "".join(
         out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
     )
+
+
+def build_edition(tmp_path_factory, name: str, params: dict):
+    """Build the book with ``params`` into a temporary folder; yields the site, then cleans up."""
+    import os
+
+    from barometer import pipeline
+
+    ready = os.environ.get("BAROMETER_TEST_SITE")  # developers: reuse a built site (browser tests)
+    if ready and not params:
+        yield Path(ready)
+        return
+    out = tmp_path_factory.mktemp(name) / "html"
+    build(params, out=out, progress=False)
+    yield out
+    shutil.rmtree(paths.BUILD / ".editions" / pipeline._slug(out.resolve()), ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The default book (synthetic data, 2025, English), built into a temporary edition."""
+    yield from build_edition(tmp_path_factory, "site", {})
+
+
+def edition_chapters(site: Path) -> Path:
+    """The executed chapters folder of the edition that built ``site``."""
+    from barometer import pipeline
+
+    return paths.BUILD / ".editions" / pipeline._slug(site.resolve()) / "book" / "chapters"

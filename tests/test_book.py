@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import build_edition, edition_chapters
 
-from barometer import fidelity, paths, pipeline, sdc
+from barometer import fidelity, paths, sdc
 from barometer.chapter import RECORDS
-from barometer.pipeline import build
 
 pytestmark = pytest.mark.slow
 
@@ -25,30 +25,19 @@ OWN = Path(__file__).parent / "fixtures" / "own_microdata.csv"
 CHAPTERS = sorted(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def _build(tmp_path_factory, name: str, params: dict) -> Path:
-    out = tmp_path_factory.mktemp(name) / "html"
-    build(params, out=out, progress=False)
-    return out
+@pytest.fixture(scope="session")
+def gemeente_site(tmp_path_factory):
+    yield from build_edition(tmp_path_factory, "gemeente", {"sector": "Gemeente", "year": 2021, "compare_year": 2025})
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, "site", {})
-
-
-@pytest.fixture(scope="session")
-def gemeente_site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, "gemeente", {"sector": "Gemeente", "year": 2021, "compare_year": 2025})
-
-
-@pytest.fixture(scope="session")
-def own_site(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory, "own", {"source": str(OWN), "lang": "nl"})
+def own_site(tmp_path_factory):
+    yield from build_edition(tmp_path_factory, "own", {"source": str(OWN), "lang": "nl"})
 
 
 def chapter_files(site: Path) -> Path:
     """The executed chapters' files folder of the edition that built ``site``."""
-    return paths.BUILD / ".editions" / pipeline._slug(site.resolve()) / "book" / "chapters" / paths.FILES
+    return edition_chapters(site) / paths.FILES
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -6,6 +6,7 @@ import os
 import subprocess
 
 import pytest
+from conftest import edition_chapters
 
 from barometer import paths
 
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.clone]
 
 
 @pytest.mark.skipif(os.environ.get("BAROMETER_IN_CLONE_TEST") == "1", reason="already inside the clone test")
-def test_make_book_and_make_test_from_a_fresh_clone(tmp_path):
+def test_make_book_and_make_test_from_a_fresh_clone(tmp_path, site):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(paths.ROOT), str(clone)], check=True)
     env = {k: v for k, v in os.environ.items() if k not in ("BAROMETER_ROOT", "VIRTUAL_ENV", "PYTHONPATH")}
@@ -22,6 +23,14 @@ def test_make_book_and_make_test_from_a_fresh_clone(tmp_path):
     book = subprocess.run(["make", "book"], cwd=clone, env=env, capture_output=True, text=True)
     assert book.returncode == 0, book.stdout[-3000:] + book.stderr[-3000:]
     assert (clone / "_build" / "html" / "index.html").exists()
+    # Determinism: the clone's clean build and the suite's own clean build of the same book
+    # (other folder, other process) export byte-identical tables, figure data and figures.
+    ours, theirs = edition_chapters(site) / paths.FILES, clone / "book" / "chapters" / paths.FILES
+    exported = sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
+    assert exported, "the suite's build exported nothing"
+    assert exported == sorted(p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file())
+    differ = [str(p) for p in exported if (ours / p).read_bytes() != (theirs / p).read_bytes()]
+    assert differ == [], f"two clean builds differ in {differ}"
     # The outer run already executes the slow tests; inside the clone, the fast suite
     # proves that `make test` works with the clone's own fresh environment.
     test = subprocess.run(

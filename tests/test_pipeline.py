@@ -147,3 +147,20 @@ def test_book_build_warning_fails_and_keeps_previous_site(mini_project):
     with pytest.raises(BuildError, match="jupyter-book build failed"):
         build({}, project=mini_project, progress=False)
     assert index.read_bytes() == before
+
+
+def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_project, tmp_path):
+    from barometer.pipeline import build_editions
+
+    out = tmp_path / "editions"
+    editions = {"gr": {"sector": "GR"}, "gemeente": {"sector": "Gemeente"}}
+    built = build_editions(editions, out, progress=False, root=mini_project.root)
+    assert built == {"gr": True, "gemeente": True}
+    index = (out / "index.html").read_text()
+    assert 'href="gr/index.html"' in index and 'href="gemeente/index.html"' in index
+    for name, sector in (("gr", "GR"), ("gemeente", "Gemeente")):
+        page = (out / name / "book" / "chapters" / "01_a.html").read_text()
+        assert f"sector = {sector}" in page  # the banner of every page
+        assert f"sector {sector} sum 3" in page  # the chapter ran with the edition's parameter
+    again = build_editions(editions, out, progress=False, root=mini_project.root)
+    assert again == {"gr": False, "gemeente": False}  # nothing changed: nothing rebuilt

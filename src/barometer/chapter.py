@@ -26,7 +26,8 @@ from . import figures, labels, paths, reproduce, sdc, tables
 from . import microdata as md
 
 SYNTHETIC = "synthetic"
-RECORDS = "reproduction.csv"
+#: The records file; a leading underscore cannot clash with a table or figure name.
+RECORDS = "_reproduction.csv"
 
 
 class ParameterError(ValueError):
@@ -156,12 +157,19 @@ class Chapter:
         return figures.for_plot(df, self, spec)
 
     # ------------------------------------------------------------------ reproduction
-    def reproduce(self, source_ids: list[str]) -> pd.DataFrame:
+    def reproduce(self, source_ids: list[str], *, keep=None,
+                  cuts: tuple[float, float] | None = None) -> pd.DataFrame:
         """Recompute every published number of ``source_ids`` from the microdata and save the
-        records (``files/<chapter>/reproduction.csv``) for the scorecard appendix."""
+        records (``files/<chapter>/_reproduction.csv``) for the scorecard appendix.
+
+        ``keep``: optional function of the published rows returning a boolean mask of the rows
+        that belong to this chapter (for a source shared between chapters, such as the summary).
+        ``cuts``: climate-cluster cut points (default ``md.CLUSTER_CUTS``)."""
         rows = reproduce.comparable_published()
         rows = rows[rows["source_id"].isin(source_ids)]
-        rec = reproduce.records(self.data, rows)
+        if keep is not None:
+            rows = rows[keep(rows)]
+        rec = reproduce.records(self.data, rows, cuts=md.CLUSTER_CUTS if cuts is None else tuple(cuts))
         if rec.empty:
             rec = pd.DataFrame(columns=["source_id", "year", "breakdown", "group", "variable", "item",
                                         "statistic", "published", "recomputed", "difference",

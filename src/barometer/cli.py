@@ -65,6 +65,31 @@ def build_cmd(pairs, out, jobs, force, no_progress) -> None:
     )
 
 
+@main.command("editions")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("_build/editions"), show_default=True,
+              help="Folder for the editions and their index page.")
+@click.option("--only", multiple=True, metavar="NAME",
+              help="Build only these editions (e.g. gemeente, nl); default: every sector and nl.")
+@click.option("-j", "--jobs", type=int, default=None, help="Notebooks executed at once (default: cores).")
+@click.option("--force", is_flag=True, help="Execute every notebook and rebuild every site.")
+@click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+def editions_cmd(out, only, jobs, force, no_progress) -> None:
+    """Build one edition per sector of the report, and one with Dutch labels, in parallel."""
+    from .pipeline import build_editions, standard_editions
+
+    editions = standard_editions()
+    if only:
+        unknown = sorted(set(only) - set(editions))
+        if unknown:
+            _fail(f"unknown edition(s) {', '.join(unknown)}; known: {', '.join(editions)}")
+        editions = {k: v for k, v in editions.items() if k in only}
+    try:
+        built = build_editions(editions, out, jobs=jobs, force=force, progress=not no_progress)
+    except BuildError as exc:
+        _fail(str(exc))
+    click.echo(f"{len(built)} edition(s), {sum(built.values())} rebuilt: {Path(out) / 'index.html'}")
+
+
 @main.command("run")
 @click.argument("chapter")
 @click.option("-p", "--parameter", "pairs", multiple=True, nargs=2, metavar="NAME VALUE", help=PARAM_HELP)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import paths
 
-GENERATED = ["book/errata.md"]
+GENERATED = ["book/appendices/errata.md", "book/appendices/codebook.md", "book/appendices/fidelity.md"]
 
 
 def errata_page() -> str:
@@ -45,11 +45,79 @@ def errata_page() -> str:
     return "\n".join(out)
 
 
+def codebook_page() -> str:
+    from . import microdata as md
+
+    variables, options = md.codebook()
+    out = ["# Codebook", "",
+           "Every variable of the survey as this compendium encodes it (`data/codebook/`), with the Dutch "
+           "wording (as printed in the report or paraphrased from it) and our English label, who was asked "
+           "(the universe) and in which waves. Multiple-answer questions and Likert batteries become one "
+           "column per option or statement in the microdata: `<variable>_<code>`.", ""]
+    for v in variables.itertuples():
+        out += [f"## `{v.variable}`", "", f"**{v.label_en}**", "", f"*{v.label_nl}* (lang=nl)", "",
+                f"- type: {v.type}; universe: {v.universe}; waves: {v.years.replace(';', ', ')}",
+                f"- source in the report: {v.source_id} ({v.wording_source})"]
+        if v.note:
+            out.append(f"- note: {v.note}")
+        opts = options[options["variable"] == v.variable]
+        if len(opts):
+            out += ["", "| code | Dutch (as in the report) | English |", "|---:|---|---|"]
+            out += [f"| {o.code} | {str(o.label_nl).replace('|', '/')} | {str(o.label_en).replace('|', '/')} |"
+                    for o in opts.itertuples()]
+        out.append("")
+    return "\n".join(out)
+
+
+def fidelity_page() -> str:
+    from . import fidelity, io
+
+    df = io.load("synthetic")
+    rec = fidelity.compare(df)
+    utility = fidelity.pmse(df)
+    summ = fidelity.summary(rec)
+    out = ["# Synthetic-data fidelity", "",
+           "```{admonition} About synthetic data\n:class: warning\n"
+           "This page checks the generator of the synthetic stand-in microdata against the report. "
+           "Nothing on it is a finding about Dutch government.\n```", "",
+           "The generator (`barometer.synthesis`, assumptions in `data/synthetic/ASSUMPTIONS.md`) is calibrated "
+           "to the published tables. Every published number that can be recomputed from organisation-level "
+           "data is compared: **calibration targets** should be met within the printed rounding; "
+           "**held-out** numbers were not used by the generator and show how realistic its assumed relations "
+           "between variables are.", "",
+           "## Summary", "", _table(summ), "",
+           "## Calibration targets not met", ""]
+    misses = rec[(rec["role"] == "calibration") & ~rec["within"]]
+    if misses.empty:
+        out.append("None.")
+    else:
+        cols = ["source_id", "year", "group", "item", "statistic", "published", "recomputed", "erratum", "known_miss"]
+        out.append(_table(misses[cols]))
+    out += ["", "## Held-out numbers by source", "", _table(fidelity.by_source(rec[rec["role"] == "held-out"])), "",
+            f"Held out: {', '.join(fidelity.HELD_OUT)}. {fidelity.HELD_OUT_NOTE}", "",
+            "## The two waves compared", "",
+            f"A propensity model that predicts the wave from shared variables reaches a pMSE of "
+            f"{utility['pmse']:.4f} against a null expectation of {utility['null_expectation']:.4f} "
+            f"(ratio {utility['ratio']:.1f}): the waves differ, as they should, since the report's two waves differ.", ""]
+    return "\n".join(out)
+
+
+def _table(df) -> str:
+    df = df.astype(str)
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(v.replace("|", "/") for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+PAGES = {"book/appendices/errata.md": errata_page, "book/appendices/codebook.md": codebook_page,
+         "book/appendices/fidelity.md": fidelity_page}
+
+
 def _inputs_digest() -> str:
     """Digest of what the generated pages are made from: skip the work when it is unchanged."""
     h = hashlib.sha256()
-    files = [paths.PUBLISHED / "values.csv", paths.PUBLISHED / "errata.csv",
-             paths.CODEBOOK / "group_labels.csv", *sorted(paths.PACKAGE.glob("*.py"))]
+    files = [*sorted(paths.PUBLISHED.glob("*.csv")), *sorted(paths.CODEBOOK.glob("*.csv")),
+             *sorted(paths.SYNTHETIC.glob("*.csv")), *sorted(paths.PACKAGE.glob("*.py"))]
     for f in files:
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -59,16 +127,116 @@ def _inputs_digest() -> str:
 def generate(root: Path | None = None) -> list[Path]:
     """Write every generated page under ``root`` (the repository by default)."""
     root = root or paths.ROOT
-    if not (paths.PUBLISHED / "errata.csv").exists() or not (root / "book").is_dir():
+    if not (paths.PUBLISHED / "errata.csv").exists() or not (root / APPENDICES).is_dir():
         return []  # a project without the published layer (e.g. a test fixture)
-    target = root / "book" / "errata.md"
+    targets = [root / name for name in PAGES]
     stamp = root / "_build" / ".pages-digest"
     digest = _inputs_digest()
-    if target.exists() and stamp.exists() and stamp.read_text() == digest:
-        return [target]
-    text = errata_page()
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    if all(t.exists() for t in targets) and stamp.exists() and stamp.read_text() == digest:
+        return targets
+    for name, make in PAGES.items():
+        _write(root / name, make())
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(digest)
-    return [target]
+    return targets
+
+
+# --------------------------------------------------------------------------- after execution
+# Pages made from what the chapters produced: written between executing the notebooks and
+# building the site, into the project's own book folder (an edition has its own).
+
+APPENDICES = Path("book") / "appendices"
+DATA_PACKAGES = ("published", "codebook", "synthetic", "qualitative")
+LICENCES = {"published": "CC-BY-4.0 (numbers: the report, BZK/ICTU; transcription ours)",
+            "codebook": "CC-BY-4.0", "synthetic": "CC-BY-4.0 (synthetic: describes no one)",
+            "qualitative": "CC-BY-4.0 (our summaries of report chapter 3)"}
+
+
+def after_execution(root: Path, chapters: Path, cache: dict | None = None) -> list[Path]:
+    """Write the scorecard, status and downloads appendices; returns the pages written."""
+    folder = root / APPENDICES
+    if not folder.is_dir():
+        return []  # a project without appendices (e.g. a test fixture)
+    from . import scorecard
+
+    written = []
+    rec = scorecard.collect(chapters)
+    written.append(_write(folder / "scorecard.md", scorecard.markdown(rec)))
+    written.append(_write(folder / "status.md", status_page(chapters, cache or {})))
+    written.append(_write(folder / "downloads.md", downloads_page(root, chapters)))
+    return written
+
+
+def _write(path: Path, text: str) -> Path:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def status_page(chapters: Path, cache: dict) -> str:
+    import datetime as dt
+    import platform
+    from importlib import metadata
+
+    out = ["# Build status", "",
+           "How this edition of the book was made: when, with what, and how long each chapter took to run.", "",
+           f"- Built on: {dt.datetime.now(dt.UTC):%Y-%m-%d} (UTC)",
+           f"- Python {platform.python_version()} on {platform.system()}", ""]
+    out += ["## Chapters", "", "| chapter | seconds | parameters |", "|---|---:|---|"]
+    for stem in sorted(p.stem for p in chapters.glob("*.ipynb")):
+        entry = cache.get(stem, {})
+        params = ", ".join(f"{k} = {v}" for k, v in sorted(entry.get("parameters", {}).items())) or "defaults"
+        # (the cache already stores a microdata path as its file name only)
+        out.append(f"| {stem} | {entry.get('seconds', '')} | {params} |")
+    out += ["", "## Packages", "", "| package | version |", "|---|---|"]
+    for name in ("barometer", "jupyter-book", "sphinx", "myst-nb", "papermill", "pandas", "numpy", "scipy",
+                 "statsmodels", "pingouin", "seaborn", "matplotlib"):
+        try:
+            out.append(f"| {name} | {metadata.version(name)} |")
+        except metadata.PackageNotFoundError:
+            out.append(f"| {name} | not installed |")
+    return "\n".join(out) + "\n"
+
+
+def _zip_package(name: str, target: Path) -> Path:
+    """A data package as one zip with fixed timestamps (the same bytes on every build)."""
+    import zipfile
+
+    source = paths.DATA / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(p for p in source.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{name}/{f.relative_to(source)}", date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, f.read_bytes())
+    if target.exists() and target.read_bytes() == tmp.read_bytes():
+        tmp.unlink()
+    else:
+        tmp.replace(target)
+    return target
+
+
+def downloads_page(root: Path, chapters: Path) -> str:
+    folder = root / APPENDICES
+    out = ["# Data and downloads", "",
+           "Everything behind the book can be downloaded: the data packages (each with a "
+           "`datapackage.json` that describes its tables and columns) and, per chapter, every table "
+           "(CSV) and figure (PNG, SVG and the data behind it as CSV). Tables computed from synthetic "
+           "data say so in their `data_source` column.", "",
+           "## Data packages", "", "| package | licence | download |", "|---|---|---|"]
+    for name in DATA_PACKAGES:
+        if (paths.DATA / name).is_dir():
+            _zip_package(name, folder / "files" / f"{name}.zip")
+            out.append(f"| {name} | {LICENCES[name]} | {{download}}`{name}.zip <files/{name}.zip>` |")
+    out += ["", "Load them in Python with `pandas.read_csv` or `frictionless.Package('datapackage.json')`, "
+            "in R with `read.csv` or the `frictionless` package.", ""]
+    files = chapters / paths.FILES
+    for chapter in sorted(p.name for p in files.iterdir() if p.is_dir()) if files.is_dir() else []:
+        items = sorted(p.name for p in (files / chapter).iterdir() if p.is_file())
+        if not items:
+            continue
+        out += [f"## {chapter}", ""]
+        out += [f"- {{download}}`{item} <../chapters/{paths.FILES}/{chapter}/{item}>`" for item in items]
+        out.append("")
+    return "\n".join(out)

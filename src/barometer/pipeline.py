@@ -20,6 +20,7 @@ import concurrent.futures as cf
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -303,6 +304,28 @@ def _describe_failure(exc: BaseException, nb_path: Path, kept: Path | None) -> s
     return msg
 
 
+def _plan(project: Project, params: dict[str, Any], only: list[str] | None, force: bool,
+          pkg: str, report: ExecutionReport) -> list[tuple[Path, dict[str, Any]]]:
+    """The notebooks of ``project`` whose cache key changed, with the parameters each accepts."""
+    project.chapters.mkdir(parents=True, exist_ok=True)
+    sources = project.notebook_sources()
+    if only:
+        wanted = set(only)
+        sources = [p for p in sources if p.stem in wanted or p.name in wanted]
+        missing = wanted - {p.stem for p in sources} - {p.name for p in sources}
+        if missing:
+            raise BuildError(f"no chapter notebook named {', '.join(sorted(missing))} in notebooks/")
+    todo = []
+    for nb_path in sources:
+        accepted = notebook_parameters(nb_path)
+        nb_params = {k: v for k, v in params.items() if k in accepted}
+        if not force and is_fresh(project, nb_path, nb_params, pkg):
+            report.skipped.append(nb_path.stem)
+        else:
+            todo.append((nb_path, nb_params))
+    return todo
+
+
 def execute_notebooks(
     project: Project,
     params: dict[str, Any] | None = None,
@@ -313,34 +336,33 @@ def execute_notebooks(
     progress: bool = True,
 ) -> ExecutionReport:
     """Execute the chapter notebooks whose cache key changed; raise BuildError on failure."""
-    params = dict(params or {})
-    project.chapters.mkdir(parents=True, exist_ok=True)
-    sources = project.notebook_sources()
-    if only:
-        wanted = set(only)
-        sources = [p for p in sources if p.stem in wanted or p.name in wanted]
-        missing = wanted - {p.stem for p in sources} - {p.name for p in sources}
-        if missing:
-            raise BuildError(f"no chapter notebook named {', '.join(sorted(missing))} in notebooks/")
-    pkg = package_digest(project.package)
-    report = ExecutionReport()
-    todo: list[tuple[Path, dict[str, Any]]] = []
-    for nb_path in sources:
-        accepted = notebook_parameters(nb_path)
-        nb_params = {k: v for k, v in params.items() if k in accepted}
-        if not force and is_fresh(project, nb_path, nb_params, pkg):
-            report.skipped.append(nb_path.stem)
-        else:
-            todo.append((nb_path, nb_params))
+    return execute_many([(project, dict(params or {}))], only=only, jobs=jobs, force=force,
+                        progress=progress)[0]
+
+
+def execute_many(
+    runs: list[tuple[Project, dict[str, Any]]],
+    *,
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> list[ExecutionReport]:
+    """Execute what changed in several projects (editions) with one pool of workers, so that
+    the machine's cores stay busy across editions; raise BuildError naming every failure."""
+    pkg = package_digest(runs[0][0].package) if runs else ""
+    reports = [ExecutionReport() for _ in runs]
+    todo = [(k, nb_path, nb_params) for k, (project, params) in enumerate(runs)
+            for nb_path, nb_params in _plan(project, params, only, force, pkg, reports[k])]
     if not todo:
-        return report
+        return reports
 
     import nbformat  # only when something runs: its import alone takes seconds
     from tqdm.auto import tqdm
 
-    staging = Path(tempfile.mkdtemp(prefix="exec-", dir=project.chapters))
+    staging = {k: Path(tempfile.mkdtemp(prefix="exec-", dir=runs[k][0].chapters)) for k in {t[0] for t in todo}}
+    caches = {k: _load_cache(runs[k][0].chapters) for k in staging}
     failures: list[str] = []
-    cache = _load_cache(project.chapters)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     try:
         with cf.ProcessPoolExecutor(max_workers=workers) as pool:
@@ -348,50 +370,65 @@ def execute_notebooks(
                 pool.submit(
                     _execute_one,
                     str(nb_path),
-                    str(staging / nb_path.name),
+                    str(staging[k] / nb_path.name),
                     nb_params,
-                    str(project.data_root),
-                    str(staging / f"{nb_path.stem}.inputs"),
-                ): (nb_path, nb_params)
-                for nb_path, nb_params in todo
+                    str(runs[k][0].data_root),
+                    str(staging[k] / f"{nb_path.stem}.inputs"),
+                ): (k, nb_path, nb_params)
+                for k, nb_path, nb_params in todo
             }
             bar = tqdm(total=len(futures), desc="executing chapters", unit="nb", disable=not progress)
             for fut in cf.as_completed(futures):
-                nb_path, nb_params = futures[fut]
+                k, nb_path, nb_params = futures[fut]
+                project, stage, cache = runs[k][0], staging[k], caches[k]
                 bar.update(1)
                 try:
                     seconds, inputs = fut.result()
                 except BaseException as exc:  # noqa: BLE001 - reported with the notebook's name
                     kept = None
-                    produced = staging / nb_path.name
+                    produced = stage / nb_path.name
                     if produced.exists():
                         project.failed.mkdir(parents=True, exist_ok=True)
                         kept = project.failed / nb_path.name
                         shutil.copyfile(produced, kept)
-                    failures.append(_describe_failure(exc, nb_path, kept))
+                    label = f" [{describe_params(nb_params)}]" if len(runs) > 1 else ""
+                    failures.append(_describe_failure(exc, nb_path, kept) + label)
                     cache.pop(nb_path.stem, None)
                     continue
-                nb = nbformat.read(staging / nb_path.name, as_version=4)
+                nb = nbformat.read(stage / nb_path.name, as_version=4)
                 nb = clean_executed(nb, project.data_root)
-                nb.metadata["barometer"] = {"parameters": nb_params, "seconds": round(seconds, 2)}
-                nbformat.write(nb, staging / nb_path.name)
-                _move_files(staging, project.chapters, nb_path.stem)
-                os.replace(staging / nb_path.name, project.chapters / nb_path.name)
+                nb.metadata["barometer"] = {"parameters": public_params(nb_params), "seconds": round(seconds, 2)}
+                nbformat.write(nb, stage / nb_path.name)
+                _move_files(stage, project.chapters, nb_path.stem)
+                os.replace(stage / nb_path.name, project.chapters / nb_path.name)
                 cache[nb_path.stem] = {
                     "key": cache_key(nb_path, nb_params, pkg, _current_inputs(inputs, project.data_root)),
                     "inputs": inputs,
-                    "parameters": nb_params,
+                    "parameters": public_params(nb_params),
                     "seconds": round(seconds, 2),
                 }
-                report.executed.append(nb_path.stem)
-                report.durations[nb_path.stem] = seconds
+                reports[k].executed.append(nb_path.stem)
+                reports[k].durations[nb_path.stem] = seconds
             bar.close()
     finally:
-        _save_cache(project.chapters, cache)
-        shutil.rmtree(staging, ignore_errors=True)
+        for k, stage in staging.items():
+            _save_cache(runs[k][0].chapters, caches[k])
+            shutil.rmtree(stage, ignore_errors=True)
     if failures:
         raise BuildError("; ".join(sorted(failures)))
-    return report
+    return reports
+
+
+def public_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as they may be shown: a microdata path is reduced to its file name."""
+    out = dict(params)
+    if isinstance(out.get("source"), str) and out["source"] != "synthetic":
+        out["source"] = Path(out["source"]).name
+    return out
+
+
+def describe_params(params: dict[str, Any]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in sorted(public_params(params).items())) or "defaults"
 
 
 # --------------------------------------------------------------------------- book
@@ -402,7 +439,7 @@ def site_digest(project: Project) -> str:
     h = hashlib.sha256()
     files = [project.root / "_config.yml", project.root / "_toc.yml"]
     files += sorted(p for p in (project.root / "book").rglob("*") if p.is_file())
-    for extra in ("references.bib",):
+    for extra in ("references.bib", "CITATION.cff"):
         if (project.root / extra).exists():
             files.append(project.root / extra)
     for f in files:
@@ -476,12 +513,11 @@ def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT) 
     out = Path(out).resolve()
     stage = root / "_build" / ".editions" / _slug(out)
     stage.mkdir(parents=True, exist_ok=True)
-    for name in ("_toc.yml", "references.bib"):
+    for name in ("_toc.yml", "references.bib", "CITATION.cff"):
         if (root / name).exists():
             shutil.copyfile(root / name, stage / name)
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    label = ", ".join(f"{k} = {v}" for k, v in sorted(params.items()))
-    config.setdefault("html", {})["announcement"] = f"Edition with parameters: {label}"
+    config.setdefault("html", {})["announcement"] = f"Edition with parameters: {describe_params(params)}"
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     book = stage / "book"
     if book.exists():
@@ -524,5 +560,73 @@ def build(
         pages.generate()
         project = edition_project(out, params) if out is not None else Project()
     report = execute_notebooks(project, params, jobs=jobs, force=force, progress=progress)
+    from . import pages
+
+    pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
     rebuilt = build_book(project, force=force)
     return report, rebuilt
+
+
+# --------------------------------------------------------------------------- editions
+
+
+def edition_slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def standard_editions() -> dict[str, dict[str, Any]]:
+    """One edition per sector the report distinguishes, plus the book with Dutch labels."""
+    from . import microdata as md
+
+    editions = {edition_slug(s): {"sector": s} for s in md.DESIGN_LABELS["sector"]}
+    editions["nl"] = {"lang": "nl"}
+    return editions
+
+
+def build_editions(editions: dict[str, dict[str, Any]], out_root: Path, *, jobs: int | None = None,
+                   force: bool = False, progress: bool = True, root: Path = paths.ROOT) -> dict[str, bool]:
+    """Build several editions: all their chapters in one pool of workers, then their sites two
+    at a time, then an index page linking them. Returns, per edition, whether its site was rebuilt."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from . import pages
+
+    out_root = Path(out_root).resolve()
+    pages.generate(root)
+    projects = {name: edition_project(out_root / name, params, root) for name, params in editions.items()}
+    execute_many([(projects[n], editions[n]) for n in editions], jobs=jobs, force=force, progress=progress)
+    for project in projects.values():
+        pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
+    with ThreadPoolExecutor(max_workers=max(1, min(2, jobs or os.cpu_count() or 1))) as pool:
+        built = dict(zip(projects, pool.map(lambda p: build_book(p, force=force), projects.values()), strict=True))
+    write_editions_index(out_root, editions)
+    return built
+
+
+def write_editions_index(out_root: Path, editions: dict[str, dict[str, Any]]) -> Path:
+    import html as html_lib
+
+    items = "\n".join(
+        f'    <li><a href="{name}/index.html">{html_lib.escape(describe_params(params))}</a></li>'
+        for name, params in editions.items())
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Barometer: editions</title>
+<style>body {{ font-family: sans-serif; max-width: 42rem; margin: 2rem auto; line-height: 1.5; color: #222; }}
+a {{ color: #0b5394; }}</style></head>
+<body>
+<main>
+  <h1>Barometer: editions</h1>
+  <p>Each edition is the whole book built with other parameters; every page of an edition states them.</p>
+  <ul>
+{items}
+  </ul>
+</main>
+</body>
+</html>
+"""
+    out_root.mkdir(parents=True, exist_ok=True)
+    target = out_root / "index.html"
+    target.write_text(page, encoding="utf-8")
+    return target

@@ -1,0 +1,88 @@
+"""The reproduction scorecard: every chapter's reproduction records, aggregated.
+
+Each chapter saves ``files/<chapter>/_reproduction.csv`` (see :meth:`barometer.chapter.Chapter.reproduce`):
+published numbers beside the same numbers recomputed from the configured microdata. Here they
+are collected and summarised per chapter and overall; for synthetic data, calibration targets
+are kept apart from held-out numbers (see :mod:`barometer.fidelity`), because matching a
+calibration target proves only that the generator works.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import fidelity, paths
+from .chapter import RECORDS
+
+
+def collect(chapters: Path) -> pd.DataFrame:
+    """All records under ``chapters/files/*/_reproduction.csv`` (one number may appear in two chapters)."""
+    frames = []
+    for path in sorted((chapters / paths.FILES).glob(f"*/{RECORDS}")):
+        rec = pd.read_csv(path, keep_default_na=False, na_values={"recomputed": [""], "published": [""]})
+        if rec.empty:
+            continue
+        frames.append(rec)
+    if not frames:
+        return pd.DataFrame(columns=["chapter", "source_id", "within", "role"])
+    rec = pd.concat(frames, ignore_index=True)
+    rec["within"] = rec["within"].astype(str).str.lower() == "true"
+    rec["role"] = np.where(fidelity.is_held_out(rec), "held-out", "calibration")
+    return rec
+
+
+def summary(rec: pd.DataFrame) -> pd.DataFrame:
+    """Per chapter and role: numbers compared, within tolerance, share, median absolute difference."""
+    if rec.empty:
+        return pd.DataFrame(columns=["chapter", "role", "compared", "within", "share within (%)", "median |difference|"])
+    rec = rec.assign(abs_diff=pd.to_numeric(rec["difference"], errors="coerce").abs())
+    groups = [*(g for g in rec.groupby(["chapter", "role"], sort=True)), (("all chapters", "all"), rec)]
+    rows = []
+    for (chapter, role), g in groups:
+        rows.append({"chapter": chapter, "role": role, "compared": len(g), "within": int(g["within"].sum()),
+                     "share within (%)": round(100 * g["within"].mean(), 1),
+                     "median |difference|": round(float(g["abs_diff"].median()), 2)})
+    return pd.DataFrame(rows)
+
+
+def markdown(rec: pd.DataFrame) -> str:
+    """The scorecard appendix page."""
+    kinds = sorted(set(rec.get("data_source", pd.Series(dtype=str))))
+    out = ["# Reproduction scorecard", "",
+           "Every chapter recomputes the published numbers it can from organisation-level microdata and "
+           "saves the comparison. This page collects them. A number *reproduces* when the recomputed value "
+           "lies within the printed rounding of the published one (percentages ±0.5 points, means to their "
+           "printed decimals, counts exactly; wider for numbers the report gives as approximate).", ""]
+    if "synthetic" in kinds:
+        out += ["```{admonition} Computed on synthetic data\n:class: warning\n"
+                "The records below compare the report with the **synthetic** stand-in. Calibration targets "
+                "are reproduced by construction; only the held-out numbers say something about how "
+                "realistic the generator's assumptions are. Neither is a finding about Dutch government.\n```", ""]
+    if rec.empty:
+        return "\n".join([*out, "No chapter has saved reproduction records yet."]) + "\n"
+    table = summary(rec)
+    out += ["## Per chapter", "", _md_table(table), ""]
+    misses = rec[~rec["within"]]
+    out += ["## Numbers not reproduced", ""]
+    if misses.empty:
+        out += ["Every compared number is reproduced within tolerance.", ""]
+    else:
+        cols = ["chapter", "role", "source_id", "year", "group", "variable", "item", "statistic",
+                "published", "recomputed", "difference", "tolerance"]
+        out += [f"{len(misses)} of {len(rec)} compared numbers lie outside their tolerance:", "",
+                _md_table(misses[[c for c in cols if c in misses]]), ""]
+    out += ["The records themselves are downloadable per chapter (see the downloads appendix).", ""]
+    return "\n".join(out)
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    df = df.astype(str).replace({"nan": "", "<NA>": ""})
+    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(v.replace("|", "/") for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+__all__ = ["collect", "summary", "markdown"]

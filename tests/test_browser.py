@@ -1,0 +1,203 @@
+"""The site as people use it, in a real browser (Debian's Chromium driven by Playwright).
+
+Every page is opened from a local web server with every request outside that server blocked,
+so a page that needs the network to render fails here. Screenshots of the landing page and of
+one chapter are saved to ``_build/screenshots/`` for humans to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from barometer import paths
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = paths.ROOT / ".venv" / "axe" / "axe.min.js"
+SCREENSHOTS = paths.BUILD / "screenshots"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (the Makefile installs it with apt-get)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+class Visit:
+    """One page load with every request outside the local site blocked and every problem noted."""
+
+    def __init__(self, browser, server: str):
+        self.server = server
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.blocked: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} ({r.status})"))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.server) or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def open(self, path: str):
+        self.page.goto(f"{self.server}/{path}", wait_until="networkidle")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    opened = []
+
+    def make():
+        v = Visit(browser, server)
+        opened.append(v)
+        return v
+
+    yield make
+    for v in opened:
+        v.close()
+
+
+def pages(site: Path) -> list[str]:
+    skip = {"search.html", "genindex.html"}
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                  if "_static" not in p.parts and "_sources" not in p.parts and p.name not in skip)
+
+
+def test_every_page_loads_offline_without_errors_and_shows_its_figures(site, visit):
+    problems = {}
+    for path in pages(site):
+        v = visit()
+        page = v.open(path)
+        broken = page.eval_on_selector_all(
+            "main img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0)).map(i => i.src)")
+        unnamed = page.eval_on_selector_all("main img", "imgs => imgs.filter(i => !i.alt).map(i => i.src)")
+        if "math notranslate" in page.content():
+            rendered = page.locator("mjx-container").count()
+            if not rendered:
+                v.errors.append("maths not rendered (MathJax did not run)")
+        found = {"console": v.errors, "failed": v.failed, "broken images": broken, "no alt": unnamed}
+        found = {k: x for k, x in found.items() if x}
+        if found:
+            problems[path] = found
+        v.close()
+    assert problems == {}
+
+
+def test_search_finds_a_known_term(visit):
+    page = visit().open("search.html?q=Wilson")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    assert page.locator("#search-results ul.search li").count() >= 1
+
+
+def test_next_and_previous_and_sidebar_navigation(visit):
+    v = visit()
+    page = v.open("index.html")
+    page.locator("a.right-next").first.click()
+    page.wait_for_load_state("networkidle")
+    first = page.url
+    assert first != f"{v.server}/index.html"
+    page.locator("a.left-prev").first.click()
+    page.wait_for_load_state("networkidle")
+    assert urlparse(page.url).path.endswith("index.html")
+    page.locator("nav.bd-links a", has_text="Who took part").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "01_who_took_part" in page.url and page.locator("h1").first.inner_text().startswith("1.")
+
+
+def test_download_links_resolve_to_files_that_parse(site, visit):
+    import io
+
+    import pandas as pd
+
+    page = visit().open("book/chapters/01_who_took_part.html")
+    links = page.eval_on_selector_all("a.download, a[download], a.reference.download",
+                                      "as => as.map(a => a.href)")
+    assert links, "the chapter links no downloads"
+    for link in links:
+        response = page.request.get(link)
+        assert response.ok, link
+        body = response.body()
+        if link.endswith(".csv"):
+            assert len(pd.read_csv(io.BytesIO(body))) > 0, link
+        elif link.endswith(".png"):
+            assert body[:4] == b"\x89PNG", link
+        elif link.endswith(".svg"):
+            assert b"<svg" in body[:500], link
+
+
+def _axe(page, rules: list[str] | None = None) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    options = {"runOnly": {"type": "rule", "values": rules}} if rules else {}
+    result = page.evaluate("opts => axe.run(document, opts)", options)
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_accessibility_no_serious_or_critical_violations(site, visit):
+    assert AXE.exists(), "axe-core missing: run `make browser`"
+    found = {}
+    for path in pages(site):
+        v = visit()
+        page = v.open(path)
+        violations = _axe(page)
+        if violations:
+            found[path] = [(x["id"], x["impact"], len(x["nodes"])) for x in violations]
+        v.close()
+    assert found == {}
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_colour_contrast_holds_in_light_and_dark_themes(visit, theme):
+    v = visit()
+    page = v.open("book/chapters/01_who_took_part.html")
+    page.evaluate("t => { document.documentElement.dataset.theme = t; document.documentElement.dataset.mode = t; }", theme)
+    violations = _axe(page, ["color-contrast"])
+    assert violations == [], [(x["id"], [n["target"] for n in x["nodes"][:5]]) for x in violations]
+
+
+def test_screenshots_for_humans(visit):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    v = visit()
+    v.open("index.html").screenshot(path=str(SCREENSHOTS / "landing.png"), full_page=True)
+    v.open("book/chapters/01_who_took_part.html").screenshot(path=str(SCREENSHOTS / "chapter.png"), full_page=True)
+    assert (SCREENSHOTS / "landing.png").stat().st_size > 10_000
+    assert (SCREENSHOTS / "chapter.png").stat().st_size > 10_000
