@@ -149,6 +149,7 @@ def test_book_build_warning_fails_and_keeps_previous_site(mini_project):
     assert index.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_project, tmp_path):
     from barometer.pipeline import build_editions
 

@@ -492,7 +492,12 @@ def _swap_in(built: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=".html-new-", dir=target.parent))
     shutil.rmtree(fresh)
-    shutil.copytree(built, fresh)
+    try:
+        shutil.copytree(built, fresh)
+    except OSError as exc:
+        shutil.rmtree(fresh, ignore_errors=True)  # nothing half-written stays behind
+        raise BuildError(f"could not write the site to {paths.relative(target)}: "
+                         f"{exc.strerror or exc} (the previous site is unchanged)") from exc
     old = target.parent / (target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
