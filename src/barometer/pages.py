@@ -146,6 +146,8 @@ def generate(root: Path | None = None) -> list[Path]:
 # building the site, into the project's own book folder (an edition has its own).
 
 APPENDICES = Path("book") / "appendices"
+#: Pages written after the chapters ran (from their records and timings).
+AFTER_EXECUTION = ["book/appendices/scorecard.md", "book/appendices/status.md", "book/appendices/downloads.md"]
 DATA_PACKAGES = ("published", "codebook", "synthetic", "qualitative")
 LICENCES = {"published": "CC-BY-4.0 (numbers: the report, BZK/ICTU; transcription ours)",
             "codebook": "CC-BY-4.0", "synthetic": "CC-BY-4.0 (synthetic: describes no one)",

@@ -91,3 +91,61 @@ def claim_check(claimed_significant: bool, result: TestResult, alpha: float = 0.
     if claimed_significant:
         return "not supported: the published numbers do not show a significant difference"
     return "not supported: the published numbers show a significant difference"
+
+
+def consistent_range(pct: float, n: int, n_other: int, alpha: float = 0.05) -> tuple[float, float]:
+    """The percentages a second sample of ``n_other`` could show without differing significantly
+    from ``pct`` of ``n`` (two-sided pooled z-test of :func:`two_proportions`, level ``alpha``).
+
+    What a report's "no significant difference" implies when only one side of the comparison is
+    printed: the other side lies in this range (whole counts out of ``n_other``, in percent)."""
+    k1 = count_from_pct(pct, n)
+    kept = []
+    for k in range(n_other + 1):
+        other = 100 * k / n_other
+        if k1 + k in (0, n + n_other):  # both samples all 0 or all 100: no difference to test
+            kept.append(other)
+        elif two_proportions(pct, n, other, n_other).p_value >= alpha:
+            kept.append(other)
+    return min(kept), max(kept)
+
+
+def mcnemar_bounds(pct1: float, pct2: float, n: int) -> tuple[TestResult, TestResult]:
+    """McNemar's test of two options of one multiple-answer question, asked of the same ``n``
+    organisations, when only their two percentages are printed.
+
+    The test needs the organisations that chose exactly one of the two (the discordant pairs),
+    which the margins do not give. Every joint table consistent with the reconstructed counts
+    k1 and k2 has the same difference k1 - k2 and between |k1 - k2| and
+    min(k1 + k2, 2n - k1 - k2) discordant pairs. Returns the test at the fewest discordant pairs
+    (largest possible overlap: smallest p) and at the most (smallest overlap: largest p); a claim
+    is decided by the published numbers only if both agree. Chi-square without continuity
+    correction (statistic: chi-square, 1 df); effect: Cohen's h of the two percentages."""
+    k1, k2 = count_from_pct(pct1, n), count_from_pct(pct2, n)
+    h = cohens_h(100 * k1 / n, 100 * k2 / n)
+    fewest = abs(k1 - k2)
+    most = min(k1 + k2, 2 * n - k1 - k2)
+
+    def test(discordant: int) -> TestResult:
+        if discordant == 0:
+            return TestResult(0.0, 1.0, h, "Cohen's h", 1.0)
+        chi2 = (k1 - k2) ** 2 / discordant
+        return TestResult(float(chi2), float(sps.chi2.sf(chi2, 1)), h, "Cohen's h", 1.0)
+
+    return test(fewest), test(most)
+
+
+def rest_of(pct_total: float, n_total: int, pct_group: float, n_group: int) -> tuple[int, int]:
+    """Count and base of the organisations *outside* a group, from the printed percentages of
+    the total and of the group (counts reconstructed with :func:`count_from_pct`).
+
+    For a test of one sector against the rest when only the sector row and the total row of a
+    table are printed. Raises ValueError when the printed numbers cannot both be right (the
+    group's count would exceed the total's, or the group's base the total's)."""
+    if n_group >= n_total:
+        raise ValueError(f"the group's base {n_group} is not smaller than the total base {n_total}")
+    k_total, k_group = count_from_pct(pct_total, n_total), count_from_pct(pct_group, n_group)
+    n_rest, k_rest = n_total - n_group, k_total - k_group
+    if not 0 <= k_rest <= n_rest:
+        raise ValueError(f"{pct_group}% of {n_group} is incompatible with {pct_total}% of {n_total}")
+    return k_rest, n_rest
