@@ -450,6 +450,14 @@ def site_digest(project: Project) -> str:
     return h.hexdigest()
 
 
+def _layout_digest(project: Project) -> str:
+    h = hashlib.sha256()
+    for name in ("_toc.yml", "_config.yml"):
+        f = project.root / name
+        h.update(f.read_bytes() if f.exists() else b"")
+    return h.hexdigest()
+
+
 def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> bool:
     """Build the site into a work folder and swap it in; False when already up to date."""
     digest = site_digest(project)
@@ -457,11 +465,15 @@ def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> 
     if not force and stamp.exists() and json.loads(stamp.read_text())["digest"] == digest:
         return False
     marker = project.work / ".failed"
-    if marker.exists():
+    layout = project.work / ".layout"
+    layout_digest = _layout_digest(project)
+    if marker.exists() or (layout.exists() and layout.read_text() != layout_digest):
         # Sphinx does not re-read an unchanged page, so a warning it raised last time
-        # would not be raised again: after a failure, start from scratch.
+        # would not be raised again: after a failure, start from scratch. Likewise when the
+        # table of contents or the configuration changed: pages of removed chapters would stay.
         shutil.rmtree(project.work, ignore_errors=True)
     project.work.mkdir(parents=True, exist_ok=True)
+    layout.write_text(layout_digest)
     cmd = [
         sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
         "build", str(project.root),
