@@ -30,7 +30,12 @@ def test_make_book_and_make_test_from_a_fresh_clone(tmp_path, site):
     assert exported, "the suite's build exported nothing"
     assert exported == sorted(p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file())
     differ = [str(p) for p in exported if (ours / p).read_bytes() != (theirs / p).read_bytes()]
-    assert differ == [], f"two clean builds differ in {differ}"
+    detail = []
+    for p in differ[:3]:  # show where, so that a difference can be traced
+        a, b = (ours / p).read_bytes().splitlines(), (theirs / p).read_bytes().splitlines()
+        first = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+        detail.append(f"{p} line {first + 1}: {a[first:first + 1]} != {b[first:first + 1]}")
+    assert differ == [], f"two clean builds differ in {differ}: {detail}"
     # The outer run executes every test; inside the clone, the repository and chapter checks
     # prove that `make test` works with the clone's own fresh environment (the whole suite
     # again would double the time of CI without testing anything new).

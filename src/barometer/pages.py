@@ -85,15 +85,15 @@ def fidelity_page() -> str:
            "data is compared: **calibration targets** should be met within the printed rounding; "
            "**held-out** numbers were not used by the generator and show how realistic its assumed relations "
            "between variables are.", "",
-           "## Summary", "", _table(summ), "",
+           "## Summary", "", markdown_table(summ), "",
            "## Calibration targets not met", ""]
     misses = rec[(rec["role"] == "calibration") & ~rec["within"]]
     if misses.empty:
         out.append("None.")
     else:
         cols = ["source_id", "year", "group", "item", "statistic", "published", "recomputed", "erratum", "known_miss"]
-        out.append(_table(misses[cols]))
-    out += ["", "## Held-out numbers by source", "", _table(fidelity.by_source(rec[rec["role"] == "held-out"])), "",
+        out.append(markdown_table(misses[cols]))
+    out += ["", "## Held-out numbers by source", "", markdown_table(fidelity.by_source(rec[rec["role"] == "held-out"])), "",
             f"Held out: {', '.join(fidelity.HELD_OUT)}. {fidelity.HELD_OUT_NOTE}", "",
             "## The two waves compared", "",
             f"A propensity model that predicts the wave from shared variables reaches a pMSE of "
@@ -102,8 +102,9 @@ def fidelity_page() -> str:
     return "\n".join(out)
 
 
-def _table(df) -> str:
-    df = df.astype(str)
+def markdown_table(df) -> str:
+    """A data frame as a Markdown table (missing values blank, pipes in cells made harmless)."""
+    df = df.astype(str).replace({"nan": "", "<NA>": ""})
     lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(v.replace("|", "/") for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines)

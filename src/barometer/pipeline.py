@@ -257,6 +257,10 @@ def _execute_one(
     os.environ[paths.INPUT_LOG_ENV] = log_path
     os.environ[paths.OUTPUT_DIR_ENV] = str(Path(out_path).parent)
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # One BLAS thread per kernel: several chapters run at once anyway, and multithreaded sums
+    # change their order from run to run, which changed the last digits of exported numbers.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
     Path(log_path).write_text("", encoding="utf-8")
     start = time.perf_counter()
     pm.execute_notebook(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import fidelity, paths
 from .chapter import RECORDS
+from .pages import markdown_table
 
 
 def collect(chapters: Path) -> pd.DataFrame:
@@ -64,7 +65,7 @@ def markdown(rec: pd.DataFrame) -> str:
     if rec.empty:
         return "\n".join([*out, "No chapter has saved reproduction records yet."]) + "\n"
     table = summary(rec)
-    out += ["## Per chapter", "", _md_table(table), ""]
+    out += ["## Per chapter", "", markdown_table(table), ""]
     misses = rec[~rec["within"]]
     out += ["## Numbers not reproduced", ""]
     if misses.empty:
@@ -73,16 +74,9 @@ def markdown(rec: pd.DataFrame) -> str:
         cols = ["chapter", "role", "source_id", "year", "group", "variable", "item", "statistic",
                 "published", "recomputed", "difference", "tolerance"]
         out += [f"{len(misses)} of {len(rec)} compared numbers lie outside their tolerance:", "",
-                _md_table(misses[[c for c in cols if c in misses]]), ""]
+                markdown_table(misses[[c for c in cols if c in misses]]), ""]
     out += ["The records themselves are downloadable per chapter (see the downloads appendix).", ""]
     return "\n".join(out)
-
-
-def _md_table(df: pd.DataFrame) -> str:
-    df = df.astype(str).replace({"nan": "", "<NA>": ""})
-    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
-    lines += ["| " + " | ".join(v.replace("|", "/") for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join(lines)
 
 
 __all__ = ["collect", "summary", "markdown"]
