@@ -212,3 +212,12 @@ def test_ols_from_cells_equals_ols_on_raw_data():
     assert (res.nobs, res.df_resid) == (int(ref.nobs), int(ref.df_resid))
     ci = ref.conf_int()
     assert res.params["ci_low"].to_numpy() == pytest.approx(ci[0].to_numpy(), rel=1e-9)
+
+
+def test_one_factor_estimates_are_the_same_on_every_run():
+    # statsmodels draws random ML starting values unless seeded; exported loadings must not vary.
+    rng = np.random.default_rng(5)
+    factor = rng.normal(size=(300, 1))
+    items = pd.DataFrame(factor @ np.array([[0.8, 0.7, 0.6, 0.5]]) + rng.normal(scale=0.6, size=(300, 4)))
+    runs = [scales.one_factor(items) for _ in range(3)]
+    assert all(r.loadings.to_numpy().tobytes() == runs[0].loadings.to_numpy().tobytes() for r in runs)

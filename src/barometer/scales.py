@@ -105,7 +105,9 @@ def one_factor_from_corr(corr: pd.DataFrame | np.ndarray, n: int) -> OneFactor:
     The sign of a factor is arbitrary; it is chosen so that the loadings sum to a positive number."""
     names = list(corr.columns) if isinstance(corr, pd.DataFrame) else [f"item{i + 1}" for i in range(len(corr))]
     r = np.asarray(corr, dtype=float)
-    fit = Factor(endog=None, corr=r, n_factor=1, method="ml", nobs=n).fit()
+    # statsmodels draws random starting values unless given a generator: seed it, or two runs
+    # converge to estimates that differ in the sixth digit.
+    fit = Factor(endog=None, corr=r, n_factor=1, method="ml", nobs=n).fit(rng=np.random.default_rng(0))
     loadings = np.asarray(fit.loadings, dtype=float).ravel()
     if loadings.sum() < 0:
         loadings = -loadings
