@@ -35,6 +35,19 @@ def variant_site(tmp_path_factory):
     yield from build_edition(tmp_path_factory, "variant", VARIANT)
 
 
+def smallest_sector() -> str:
+    """The sector with the fewest organisations in the synthetic 2025 wave (Hoge Colleges van
+    Staat: two): the edition where every chapter meets cells, scales and models with almost no data."""
+    from barometer import synthesis
+
+    return str(synthesis.load(2025)["sector"].value_counts().idxmin())
+
+
+@pytest.fixture(scope="session")
+def smallest_sector_site(tmp_path_factory):
+    yield from build_edition(tmp_path_factory, "smallest", {"sector": smallest_sector()})
+
+
 def chapter_files(site: Path) -> Path:
     """The executed chapters' files folder of the edition that built ``site``."""
     return edition_chapters(site) / paths.FILES
@@ -163,3 +176,39 @@ def test_maths_is_vendored_and_no_script_loads_from_the_network(site):
         text = page.read_text(encoding="utf-8")
         remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', text)
         assert remote == [], f"{page.name} loads {remote}"
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_each_chapter_links_its_source_notebook_and_opens_it_on_binder(site, stem):
+    import yaml
+
+    page = chapter_page(site, stem)
+    # The download link under the title, to a copy of the clean source notebook inside the site.
+    link = re.search(r'<a class="reference download source-notebook" href="([^"]+)"', page)
+    assert link, f"{stem} does not link its source notebook"
+    copy = (site / "book" / "chapters" / link[1]).resolve()
+    assert copy.read_bytes() == (paths.NOTEBOOKS / f"{stem}.ipynb").read_bytes()
+    # Both the theme's launch button and our link open that notebook (the executed chapter under
+    # book/chapters/ does not exist in a clone) in JupyterLab on Binder, from the configured repository.
+    config = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    expected = (f"{config['launch_buttons']['binderhub_url']}/v2/gh/{repo}/{config['repository']['branch']}"
+                f"?urlpath=lab/tree/notebooks/{stem}.ipynb")
+    launch = re.findall(r'href="(https://mybinder\.org/[^"]+)"', page)
+    assert len(launch) == 2 and set(launch) == {expected}, launch
+    assert "book/chapters" not in " ".join(launch)
+
+
+def test_the_smallest_sector_edition_builds_every_chapter_and_says_too_few(smallest_sector_site):
+    """`make editions` builds one edition per sector; the smallest one is the hard case."""
+    from bs4 import BeautifulSoup
+
+    for stem in CHAPTERS:
+        soup = BeautifulSoup(chapter_page(smallest_sector_site, stem), "html.parser")
+        main = soup.find("main")
+        for code in main.select(".cell_input, pre, script, style"):
+            code.decompose()
+        prose = " ".join(main.get_text(" ").split())
+        assert smallest_sector() in prose or "High Council" in prose, f"{stem} does not name the sector"
+        bad = re.findall(r"\b(?:nan|NaN|inf)\b", prose)
+        assert not bad, f"{stem}: {bad} in the prose or outputs"

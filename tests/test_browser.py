@@ -175,6 +175,14 @@ def test_download_links_resolve_to_files_that_parse(site, visit):
             assert body[:4] == b"\x89PNG", link
         elif link.endswith(".svg"):
             assert b"<svg" in body[:500], link
+        elif link.endswith(".ipynb"):  # the chapter's source notebook, ready to run
+            import nbformat
+
+            nb = nbformat.reads(body.decode("utf-8"), as_version=4)
+            assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), link
+        else:
+            pytest.fail(f"unexpected download {link}")
+    assert any(link.endswith(".ipynb") for link in links), "the chapter does not link its source notebook"
 
 
 def _axe(page, rules: list[str] | None = None) -> list[dict]:

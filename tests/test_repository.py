@@ -83,3 +83,12 @@ def test_ruff_is_clean():
         cwd=paths.ROOT, capture_output=True, text=True,
     )
     assert proc.returncode == 0, proc.stdout
+
+
+def test_the_book_and_the_citation_name_the_same_repository():
+    import yaml
+
+    config = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert config["repository"]["url"] == citation["repository-code"]
+    assert config["launch_buttons"]["binderhub_url"].startswith("https://")

@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
@@ -150,6 +151,14 @@ def test_for_plot_hides_suppressed_cells_only_for_real_data(chapter):
 def test_glue_names_carry_the_chapter_number(chapter):
     with pytest.raises(ValueError, match="must start with 'ch99_'"):
         chapter().glue("rate", 1)
+
+
+def test_a_number_that_cannot_be_computed_is_glued_as_a_dash(chapter):
+    ch = chapter()
+    ch.glue("ch99_empty", float("nan"), "{:.0f}%")
+    ch.glue("ch99_ratio", np.float64("inf"), "{:.2f}")
+    ch.glue("ch99_rate", 0.5, "{:.0%}")
+    assert ch.glued == {"ch99_empty": "–", "ch99_ratio": "–", "ch99_rate": "50%"}
 
 
 def test_reproduction_records_are_saved_for_the_scorecard(chapter):

@@ -28,6 +28,8 @@ from . import microdata as md
 SYNTHETIC = "synthetic"
 #: The records file; a leading underscore cannot clash with a table or figure name.
 RECORDS = "_reproduction.csv"
+#: What the prose shows for a number that cannot be computed (an empty group, a zero base).
+NOT_COMPUTABLE = "–"
 
 
 class ParameterError(ValueError):
@@ -115,13 +117,18 @@ class Chapter:
     def glue(self, name: str, value, fmt: str | None = None) -> None:
         """Insert a computed value into the prose (MyST-NB glue), formatted with ``fmt``.
 
-        Names start with the chapter's number (``ch01_...``) so that they are unique in the book."""
+        Names start with the chapter's number (``ch01_...``) so that they are unique in the book.
+        A number that cannot be computed (NaN or infinite: an empty group in a small sector) is
+        shown as ``–``, never as "nan%"."""
         from myst_nb import glue
 
         prefix = f"ch{self.slug[:2]}_"
         if not name.startswith(prefix):
             raise ValueError(f"glue name {name!r} must start with {prefix!r} (unique across chapters)")
-        text = fmt.format(value) if fmt else str(value)
+        if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+            text = NOT_COMPUTABLE
+        else:
+            text = fmt.format(value) if fmt else str(value)
         self.glued[name] = text
         glue(name, text, display=False)
 
@@ -186,11 +193,11 @@ def _check(name: str, ok: bool, message: str) -> None:
         raise ParameterError(f"parameter {name}: {message}")
 
 
-def open_chapter(slug: str, *, source=SYNTHETIC, year=2025, compare_year=2021, sector=None,
-                 lang="en", min_cell=5, seed=2025) -> Chapter:
-    """Check the parameters and open the chapter (the microdata load on first use)."""
-    from . import io  # noqa: F401  (fail early if the reader cannot be imported)
-
+def check_parameters(*, source=SYNTHETIC, year=2025, compare_year=2021, sector=None, lang="en",
+                     min_cell=5, seed=2025) -> str:
+    """Check the chapter parameters; raises ParameterError naming the first bad one and returns
+    the microdata source as an absolute path (or ``"synthetic"``). The command line calls this
+    before starting any kernel, so that a typo costs one line, not thirteen failed chapters."""
     _check("year", year in md.WAVES, f"{year!r} is not a wave of the barometer ({', '.join(map(str, md.WAVES))})")
     _check("compare_year", compare_year in md.WAVES and compare_year != year,
            f"{compare_year!r} must be the other wave ({', '.join(str(w) for w in md.WAVES if w != year)})")
@@ -206,8 +213,18 @@ def open_chapter(slug: str, *, source=SYNTHETIC, year=2025, compare_year=2021, s
             path = paths.ROOT / path
         _check("source", path.is_file(), f"no file at {path} (use 'synthetic' or the path of your microdata)")
         source = str(path)
+    return str(source)
+
+
+def open_chapter(slug: str, *, source=SYNTHETIC, year=2025, compare_year=2021, sector=None,
+                 lang="en", min_cell=5, seed=2025) -> Chapter:
+    """Check the parameters and open the chapter (the microdata load on first use)."""
+    from . import io  # noqa: F401  (fail early if the reader cannot be imported)
+
+    source = check_parameters(source=source, year=year, compare_year=compare_year, sector=sector,
+                              lang=lang, min_cell=min_cell, seed=seed)
     figures.style()
     return Chapter(slug, str(source), int(year), int(compare_year), sector, lang, int(min_cell), int(seed))
 
 
-__all__ = ["Chapter", "ParameterError", "open_chapter", "SYNTHETIC", "RECORDS"]
+__all__ = ["Chapter", "ParameterError", "check_parameters", "open_chapter", "SYNTHETIC", "RECORDS"]

@@ -1,15 +1,33 @@
 """A small Sphinx extension for the book's HTML (loaded from ``_config.yml``).
 
-Jupyter Book 1 sets up some extensions' scripts twice, so every page carried two identical
-``<script>`` blocks, one of which declares ``const THEBE_JS_URL`` again: the browser logged an
-error on every page. When the build has finished, a repeated identical script line in a page's
-head is dropped (only exact repeats; nothing else is touched).
+Two jobs:
+
+* **Source notebooks.** A chapter page is rendered from the *executed* notebook under
+  ``book/chapters/``, which is not in the repository. Students want the notebook they can change
+  and rerun: the clean, parameterised source in ``notebooks/``. Each chapter page gets a line under
+  its title linking that source (copied into the site, so the link works offline) and a Binder link
+  that opens it in JupyterLab; the theme's launch button (configured in ``_config.yml``) is pointed
+  at the same source notebook, because the executed one does not exist in a fresh clone.
+* **Duplicate scripts.** Jupyter Book 1 sets up some extensions' scripts twice, so every page
+  carried two identical ``<script>`` blocks, one of which declares ``const THEBE_JS_URL`` again:
+  the browser logged an error on every page. When the build has finished, a repeated identical
+  script line in a page's head is dropped (only exact repeats; nothing else is touched).
 """
 
 from __future__ import annotations
 
+import html
+import posixpath
 import re
+import shutil
 from pathlib import Path
+
+from . import paths
+
+#: Where the source notebooks are copied in the site.
+SOURCE_DIR = "_notebooks"
+CHAPTER_PREFIX = "book/chapters/"
+_LAUNCH_PATH = re.compile(r"(urlpath=(?:lab/)?tree/)[^&\s\"']*")
 
 _SCRIPT = re.compile(r"^\s*<script\b.*</script>\s*$")
 
@@ -39,6 +57,66 @@ def dedupe_scripts(app, exception) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
+def source_notebook(pagename: str) -> Path | None:
+    """The source notebook of a chapter page, or None for other pages."""
+    if not pagename.startswith(CHAPTER_PREFIX):
+        return None
+    candidate = paths.NOTEBOOKS / (pagename[len(CHAPTER_PREFIX):] + ".ipynb")
+    return candidate if candidate.is_file() else None
+
+
+def binder_url(theme_options: dict, repo_path: str) -> str | None:
+    """A Binder link that opens ``repo_path`` in JupyterLab, from the book's repository and
+    launch-button settings (None when either is missing or the repository is not on GitHub)."""
+    binderhub = (theme_options.get("launch_buttons") or {}).get("binderhub_url", "").rstrip("/")
+    repo_url = (theme_options.get("repository_url") or "").rstrip("/")
+    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?", repo_url)
+    if not binderhub or not match:
+        return None
+    branch = theme_options.get("repository_branch") or "main"
+    return f"{binderhub}/v2/gh/{match[1]}/{match[2]}/{branch}?urlpath=lab/tree/{repo_path}"
+
+
+def _repoint_launch_buttons(buttons: list, repo_path: str) -> None:
+    for button in buttons:
+        if button.get("type") == "group":
+            _repoint_launch_buttons(button.get("buttons", []), repo_path)
+        elif button.get("text") in ("Binder", "JupyterHub") and "url" in button:
+            button["url"] = _LAUNCH_PATH.sub(lambda m: m[1] + repo_path, button["url"])
+
+
+def link_source_notebook(app, pagename, templatename, context, doctree) -> None:
+    source = source_notebook(pagename)
+    if source is None or "body" not in context:
+        return
+    repo_path = f"notebooks/{source.name}"
+    _repoint_launch_buttons(context.get("header_buttons", []), repo_path)
+    href = posixpath.relpath(f"{SOURCE_DIR}/{source.name}", posixpath.dirname(pagename))
+    parts = [f'Source notebook: <a class="reference download source-notebook" href="{html.escape(href)}" '
+             f'download><code>{html.escape(repo_path)}</code></a> (parameterised, without outputs; '
+             'run it with <code>make lab</code>)']
+    binder = binder_url(app.config.html_theme_options, repo_path)
+    if binder:
+        parts.append(f'<a class="reference external binder-link" href="{html.escape(binder)}">open it on Binder</a>')
+    line = f'<p class="source-notebook-line">{" · ".join(parts)}</p>'
+    body = context["body"]
+    context["body"] = body.replace("</h1>", "</h1>\n" + line, 1) if "</h1>" in body else line + body
+
+
+def copy_source_notebooks(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    # Every chapter of the book, not only the pages written in this (possibly incremental) build.
+    sources = [s for s in map(source_notebook, sorted(app.env.all_docs)) if s is not None]
+    target = Path(app.outdir) / SOURCE_DIR
+    target.mkdir(exist_ok=True)
+    for source in sources:
+        shutil.copyfile(source, target / source.name)
+
+
 def setup(app):
+    # After the theme (priority 501) has built its launch buttons, so that they can be repointed.
+    app.connect("html-page-context", link_source_notebook, priority=600)
+    app.connect("build-finished", copy_source_notebooks)
     app.connect("build-finished", dedupe_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
