@@ -165,3 +165,17 @@ def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_pr
         assert f"sector {sector} sum 3" in page  # the chapter ran with the edition's parameter
     again = build_editions(editions, out, progress=False, root=mini_project.root)
     assert again == {"gr": False, "gemeente": False}  # nothing changed: nothing rebuilt
+    # Building one edition later keeps the others on the index page.
+    only = build_editions({"gr": {"sector": "GR"}}, out, progress=False, root=mini_project.root)
+    assert only == {"gr": False}
+    index = (out / "index.html").read_text()
+    assert 'href="gr/index.html"' in index and 'href="gemeente/index.html"' in index
+
+
+def test_each_edition_keeps_its_failed_notebooks_apart(mini_project, tmp_path):
+    from barometer.pipeline import edition_project
+
+    a = edition_project(tmp_path / "editions" / "zbo", {"sector": "Zbo"}, root=mini_project.root)
+    b = edition_project(tmp_path / "editions" / "recht", {"sector": "Recht"}, root=mini_project.root)
+    # Both failing in the same chapter must not overwrite each other's executed notebook.
+    assert a.failed != b.failed and a.failed.name == "zbo" and b.failed.name == "recht"

@@ -22,6 +22,15 @@ def test_wilson_interval_matches_the_closed_form():
     assert (round(lo, 1), round(hi, 1)) == (49.0, 94.3)  # the textbook value
 
 
+@pytest.mark.parametrize("n", range(1, 80))
+def test_wilson_interval_contains_the_share_even_at_0_and_100_percent(n):
+    # Unclamped, 7 of 7 gave an upper bound 1.1e-16 below 100%: a negative error bar.
+    for k in (0, n // 2, n):
+        lo, hi = stats.wilson_ci(k, n)
+        assert 0 <= lo <= 100 * k / n <= hi <= 100
+    assert stats.wilson_ci(n, n)[1] == 100 and stats.wilson_ci(0, n)[0] == 0
+
+
 def test_pct_ci_reconstructs_the_count():
     lo, hi = stats.pct_ci(76, 347)
     assert lo < 76 < hi and hi - lo < 10

@@ -47,6 +47,8 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
 
 CACHE_FILE = ".barometer-cache.json"
 SITE_STAMP = ".barometer-site.json"
+#: Written into each edition's folder: its parameters, for the editions index page.
+EDITION_STAMP = ".barometer-edition.json"
 HIDDEN_TAGS = ("parameters", "injected-parameters")
 
 
@@ -552,7 +554,8 @@ def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT) 
         chapters=book / "chapters",
         html=out,
         work=stage / "_work",
-        failed=root / "_build" / "failed",
+        # One folder per edition: two editions failing in the same chapter keep both notebooks.
+        failed=root / "_build" / "failed" / out.name,
         data_root=root,
     )
 
@@ -620,7 +623,12 @@ def build_editions(editions: dict[str, dict[str, Any]], out_root: Path, *, jobs:
         pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
     with ThreadPoolExecutor(max_workers=max(1, min(2, jobs or os.cpu_count() or 1))) as pool:
         built = dict(zip(projects, pool.map(lambda p: build_book(p, force=force), projects.values()), strict=True))
-    write_editions_index(out_root, editions)
+    for name, params in editions.items():
+        (out_root / name / EDITION_STAMP).write_text(json.dumps(public_params(params), sort_keys=True))
+    # The index lists every edition in the folder, also those built by an earlier `--only` run.
+    present = {d.name: json.loads((d / EDITION_STAMP).read_text())
+               for d in sorted(out_root.iterdir()) if (d / EDITION_STAMP).is_file()}
+    write_editions_index(out_root, present | editions)
     return built
 
 
