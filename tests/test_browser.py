@@ -111,9 +111,11 @@ def walked(site, browser, server) -> dict[str, dict]:
     for path in pages(site):
         v = Visit(browser, server)
         page = v.open(path)
+        # Every image must load; figures in the article must also be visible. (Icons of the
+        # header's closed menus, such as the Binder logo of the launch button, load but are hidden.)
         broken = page.eval_on_selector_all(
             "main img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0 && "
-                        "i.getBoundingClientRect().width > 0)).map(i => i.src)")
+                        "(i.getBoundingClientRect().width > 0 || !i.closest('article')))).map(i => i.src)")
         unnamed = page.eval_on_selector_all("main img", "imgs => imgs.filter(i => !i.alt).map(i => i.src)")
         if "math notranslate" in page.content() and not page.locator("mjx-container").count():
             v.errors.append("maths not rendered (MathJax did not run)")
