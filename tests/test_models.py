@@ -146,3 +146,20 @@ def test_ame_of_a_category_is_the_mean_discrete_change(fit, data):
     assert ame.estimate == pytest.approx(margeff["dy/dx"], rel=1e-9)
     assert ame.se == pytest.approx(margeff["Std. Err."], rel=1e-4)
     assert ame.ci_low < ame.estimate < ame.ci_high
+
+
+# ------------------------------------------------------------------ terms of a fitted model
+
+
+def test_term_parts_reads_patsy_dummies_and_leaves_numeric_terms():
+    assert models.term_parts("C(size_class, Treatment('Klein'))[T.Groot]") == ("size_class", "Groot")
+    assert models.term_parts("C(w)[T.2025]") == ("w", "2025")
+    assert models.term_parts("x") is None and models.term_parts("Intercept") is None
+
+
+def test_term_n_counts_the_organisations_behind_each_term(fit, data):
+    assert models.term_n(fit, "C(g)[T.b]") == int((data["g"] == "b").sum())
+    assert models.term_n(fit, "C(w)[T.2025]") == int((data["w"] == 2025).sum())
+    assert models.term_n(fit, "x") == len(data)  # a score: every organisation used
+    binary = models.fit_logit("y ~ flag", data.assign(flag=(data["x"] > 0).astype(int))).result
+    assert models.term_n(binary, "flag") == int((data["x"] > 0).sum())  # a 0/1 variable: the ones

@@ -31,6 +31,12 @@ def test_wilson_interval_contains_the_share_even_at_0_and_100_percent(n):
     assert stats.wilson_ci(n, n)[1] == 100 and stats.wilson_ci(0, n)[0] == 0
 
 
+def test_format_p_for_prose():
+    assert stats.format_p(0.0004) == "p < 0.001"
+    assert stats.format_p(0.0123) == "p = 0.012"
+    assert stats.format_p(float("nan")) == stats.format_p(None) == "p not computable"
+
+
 def test_pct_ci_reconstructs_the_count():
     lo, hi = stats.pct_ci(76, 347)
     assert lo < 76 < hi and hi - lo < 10

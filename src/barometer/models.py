@@ -13,6 +13,7 @@ they share around that call:
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -153,6 +154,29 @@ def estimation_frame(result) -> pd.DataFrame:
     """The rows of the data frame passed to the formula that the fit used (complete cases)."""
     frame = result.model.data.frame
     return frame.loc[result.model.data.row_labels]
+
+
+_CATEGORY_TERM = re.compile(r"^C\((\w+).*\)\[T\.(.+)\]$")
+
+
+def term_parts(term: str) -> tuple[str, str] | None:
+    """``(variable, level)`` of a patsy dummy term such as ``C(size_class, ...)[T.Groot]``;
+    None for a numeric term (a score or a 0/1 variable entered as is)."""
+    m = _CATEGORY_TERM.match(term)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def term_n(result, term: str) -> int:
+    """Organisations behind a term of a fitted model: those in the category for a dummy, those
+    with 1 for a 0/1 variable, and every organisation used for a score."""
+    used = estimation_frame(result)
+    parts = term_parts(term)
+    if parts:
+        variable, level = parts
+        return int((used[variable].astype(str) == level).sum())
+    if set(used[term].dropna().unique()) <= {0, 1}:
+        return int((used[term] == 1).sum())
+    return len(used)
 
 
 @dataclass(frozen=True)

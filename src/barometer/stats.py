@@ -32,6 +32,14 @@ def wilson_ci(count: int, n: int, level: float = 0.95) -> tuple[float, float]:
     return max(0.0, min(100 * float(lo), share)), min(100.0, max(100 * float(hi), share))
 
 
+def format_p(p: float | None) -> str:
+    """A p-value for prose: ``p < 0.001`` below that, else three decimals; says so when a test
+    could not be computed (None or NaN: too few organisations)."""
+    if p is None or not np.isfinite(p):
+        return "p not computable"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def pct_ci(pct: float, n: int, level: float = 0.95) -> tuple[float, float]:
     """Wilson interval for a printed percentage with base ``n`` (count reconstructed)."""
     return wilson_ci(count_from_pct(pct, n), n, level)
