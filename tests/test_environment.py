@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from importlib import metadata
 
 import yaml
@@ -69,3 +71,14 @@ def test_the_running_environment_is_the_locked_one():
 def test_jupyter_book_is_1x_with_sphinx_7_4():
     assert lock_pins()["jupyter-book"].startswith("1.")
     assert lock_pins()["sphinx"].startswith("7.4")
+
+
+def test_no_process_builds_the_iri_grammar_on_importing_nbformat():
+    """rfc3987-syntax, an optional extra of jupyter-events, compiles a grammar when jsonschema
+    imports it: 2 s in every kernel, worker and site build. It is left out of the lock (see
+    UNLOCKED in the Makefile), so importing nbformat must not load it."""
+    assert not {"rfc3987-syntax", "lark"} & set(lock_pins())
+    assert "rfc3987-syntax|lark" in (paths.ROOT / "Makefile").read_text()
+    probe = "import sys, nbformat, myst_nb.ext.glue; print(sorted({'rfc3987_syntax', 'lark'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

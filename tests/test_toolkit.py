@@ -135,6 +135,18 @@ def test_figure_files_are_deterministic(chapter):
     assert first == {ext: (ch.files / f"f2.{ext}").read_bytes() for ext in ("png", "svg")}
 
 
+def test_the_png_is_what_savefig_with_a_tight_box_writes(chapter, tmp_path):
+    """show() measures the tight box once for PNG and SVG; the PNG must not change by it."""
+    figures.style()  # as open_chapter does: a dpi for saving, a tight box
+    ch = chapter()
+    reference = _figure()
+    figures.watermark(reference, "synthetic")
+    reference.savefig(tmp_path / "reference.png", bbox_inches="tight", metadata={"Software": None})
+    plt.close(reference)
+    ch.figure(_figure(), "f4", "c", "alt", data=pd.DataFrame({"x": [1]}), computed=True)
+    assert (ch.files / "f4.png").read_bytes() == (tmp_path / "reference.png").read_bytes()
+
+
 def test_figures_need_alt_text(chapter):
     with pytest.raises(ValueError, match="alt text"):
         chapter().figure(_figure(), "f3", "c", "  ", data=pd.DataFrame(), computed=False)

@@ -420,3 +420,66 @@ def test_fixture_script_is_importable_without_side_effects():
     spec.loader.exec_module(module)
     assert {p.name: p.stat().st_mtime_ns for p in CORPUS.iterdir()} == before
     assert os.fspath(module.OUT) == os.fspath(CORPUS)
+
+
+# --------------------------------------------------------------------------- the synthetic cache
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    return tmp_path / "build" / "cache"
+
+
+def test_the_synthetic_cache_holds_exactly_the_validated_data(cache_dir, monkeypatch):
+    validated = bio.load("synthetic", cache=False)
+    assert not cache_dir.exists(), "cache=False wrote a cache"
+    first = bio.load("synthetic")
+    assert len(list(cache_dir.glob("synthetic-*.parquet"))) == 1
+    # The second load must come from the cache: validation is made to fail if it is called.
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("validated again")
+    monkeypatch.setattr(bio, "validate_file", refuse)
+    cached = bio.load("synthetic")
+    for frame in (first, cached):
+        pd.testing.assert_frame_equal(frame, validated, check_exact=True)
+    with pytest.raises(AssertionError, match="validated again"):
+        bio.load("synthetic", cache=False)
+
+
+def test_a_cached_load_records_every_file_its_key_covers(cache_dir, tmp_path, monkeypatch):
+    bio.load("synthetic")
+    log = tmp_path / "inputs.log"
+    monkeypatch.setenv(paths.INPUT_LOG_ENV, str(log))
+    bio.load("synthetic")
+    recorded = set(log.read_text().split())
+    for name in bio.SYNTHETIC_FILES:
+        assert str((paths.SYNTHETIC / name).resolve()) in recorded
+    assert str((paths.CODEBOOK / "variables.csv").resolve()) in recorded
+
+
+def test_the_cache_key_changes_with_the_codebook(cache_dir, tmp_path, monkeypatch):
+    files = [paths.SYNTHETIC / name for name in bio.SYNTHETIC_FILES]
+    before = bio._synthetic_cache(files)
+    codebook = tmp_path / "codebook"
+    codebook.mkdir()
+    for f in paths.CODEBOOK.glob("*.csv"):
+        codebook.joinpath(f.name).write_bytes(f.read_bytes())
+    monkeypatch.setattr(paths, "CODEBOOK", codebook)
+    assert bio._synthetic_cache(files) == before
+    (codebook / "options.csv").write_bytes((codebook / "options.csv").read_bytes() + b"\n")
+    assert bio._synthetic_cache(files) != before
+
+
+def test_a_damaged_cache_file_is_validated_again_and_replaced(cache_dir):
+    good = bio.load("synthetic")
+    target = next(cache_dir.glob("synthetic-*.parquet"))
+    target.write_bytes(b"not parquet")
+    pd.testing.assert_frame_equal(bio.load("synthetic"), good, check_exact=True)
+    assert target.read_bytes().startswith(b"PAR1")
+
+
+def test_own_microdata_are_never_cached(cache_dir, base):
+    bio.load(CORPUS / "mapped_data.csv", mapping=CORPUS / "mapping_ok.yml")
+    bio.load(BASE)
+    assert not cache_dir.exists()

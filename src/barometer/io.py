@@ -155,14 +155,25 @@ def read_table(path: str | os.PathLike, mapping: str | os.PathLike | None = None
     return RawTable(name, frame, rep.problems, rows, lines, flagged)
 
 
-def load(source: str | os.PathLike = "synthetic", mapping: str | os.PathLike | None = None) -> pd.DataFrame:
+def load(source: str | os.PathLike = "synthetic", mapping: str | os.PathLike | None = None,
+         *, cache: bool = True) -> pd.DataFrame:
     """The microdata, validated: ``"synthetic"`` for the synthetic stand-in (both waves), or the
     path of your own file. Raises :class:`ValidationError` with every problem if the data do
-    not pass; warnings (e.g. ignored extra columns) do not stop loading."""
+    not pass; warnings (e.g. ignored extra columns) do not stop loading.
+
+    The validated synthetic data are kept in ``_build/cache`` (see :func:`_synthetic_cache`);
+    ``cache=False`` validates them again. Your own microdata are never copied anywhere."""
     if str(source) == "synthetic":
         files = [paths.SYNTHETIC / name for name in SYNTHETIC_FILES]
+        cached = _synthetic_cache(files) if cache and mapping is None else None
+        if cached is not None and cached.exists():
+            try:
+                return pd.read_parquet(cached)
+            except Exception:  # noqa: BLE001 - a damaged cache file is validated again below
+                cached.unlink(missing_ok=True)
     else:
         files = [Path(source)]
+        cached = None
     frames, problems = [], []
     for file in files:
         data, found = validate_file(file, mapping)
@@ -178,7 +189,34 @@ def load(source: str | os.PathLike = "synthetic", mapping: str | os.PathLike | N
         raise ValidationError([Problem(str(source), "org_id", rule="duplicate id", detail=(
             f"{int(repeated.sum())} organisation(s) appear in more than one file for the same wave, "
             f"e.g. '{data.loc[repeated, 'org_id'].iloc[0]}'"))])
+    if cached is not None and not problems:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+        data.to_parquet(partial)
+        os.replace(partial, cached)  # two chapters loading at once never read half a file
     return data
+
+
+def _synthetic_cache(files: list[Path]) -> Path | None:
+    """Where the validated synthetic data are kept: a Parquet file named by a digest of
+    everything validation depends on (the synthetic files, the codebook, the package's code).
+
+    Validating the two synthetic waves took most of a second in every chapter, the same work
+    each time. Every file in the digest is recorded as an input of the running notebook, so the
+    build cache sees a change to any of them, as it did when they were read for validation."""
+    import hashlib
+
+    h = hashlib.sha256()
+    inputs = [*files, *sorted(paths.CODEBOOK.glob("*.csv"))]
+    if not all(f.is_file() for f in inputs):
+        return None  # validation names what is missing
+    for f in inputs:
+        h.update(f.name.encode())
+        h.update(paths.record_input(f).read_bytes())
+    for py in sorted(paths.PACKAGE.glob("*.py")):
+        h.update(py.name.encode())
+        h.update(py.read_bytes())
+    return paths.BUILD / "cache" / f"synthetic-{h.hexdigest()[:20]}.parquet"
 
 
 # --------------------------------------------------------------------------- text files

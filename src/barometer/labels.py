@@ -28,16 +28,25 @@ def _groups() -> pd.DataFrame:
     return pd.read_csv(paths.record_input(paths.CODEBOOK / "group_names.csv"), keep_default_na=False)
 
 
+@lru_cache(maxsize=1)
+def _group_names() -> dict[tuple[str, str], dict[str, str]]:
+    """(breakdown, canonical group) -> {"en": ..., "nl": ...}; the first row wins, as before.
+    A dictionary because chapters ask for group names over a thousand times."""
+    names: dict[tuple[str, str], dict[str, str]] = {}
+    for row in _groups().itertuples(index=False):
+        names.setdefault((row.breakdown, row.group), {"en": str(row.label_en), "nl": str(row.label_nl)})
+    return names
+
+
 def group(label: str, breakdown: str = "sector", lang: str = "en") -> str:
     """A group's name: 'Gemeente' -> 'Municipality' (en) or 'Gemeente' (nl).
 
     Printed spellings ('Rechtswezen', 'Gemeenten') are first made canonical."""
     canonical = md.canonical_group(breakdown, label)
-    names = _groups()
-    hit = names[(names["breakdown"] == breakdown) & (names["group"] == canonical)]
-    if hit.empty:
+    hit = _group_names().get((breakdown, canonical))
+    if hit is None:
         return label
-    return str(hit.iloc[0]["label_nl" if check_lang(lang) == "nl" else "label_en"])
+    return hit[check_lang(lang)]
 
 
 def groups(labels, breakdown: str = "sector", lang: str = "en") -> list[str]:

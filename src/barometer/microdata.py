@@ -109,11 +109,18 @@ def group_labels() -> pd.DataFrame:
     return pd.read_csv(paths.record_input(paths.CODEBOOK / "group_labels.csv"), keep_default_na=False)
 
 
+@lru_cache(maxsize=1)
+def _canonical_groups() -> dict[tuple[str, str], str]:
+    # A dictionary (first spelling wins, as a filtered first row did): asked thousands of times.
+    out: dict[tuple[str, str], str] = {}
+    for row in group_labels().itertuples(index=False):
+        out.setdefault((row.breakdown, row.label), str(row.canonical))
+    return out
+
+
 def canonical_group(breakdown: str, label: str) -> str:
     """The canonical form of a printed group label ('Rechtswezen' -> 'Recht')."""
-    labels = group_labels()
-    hit = labels[(labels["breakdown"] == breakdown) & (labels["label"] == label)]
-    return str(hit.iloc[0]["canonical"]) if len(hit) else label
+    return _canonical_groups().get((breakdown, label), label)
 
 
 def options_of(variable: str) -> pd.DataFrame:

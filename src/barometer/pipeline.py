@@ -3,7 +3,9 @@
 Steps (``barometer build``):
 
 1. every notebook in ``notebooks/`` is executed with papermill into the chapters folder,
-   in parallel over the machine's cores, unless its cache key is unchanged;
+   in parallel over the machine's cores, unless its cache key is unchanged; each worker
+   keeps one kernel and resets it between notebooks (:mod:`barometer.kernels`), and the
+   longest notebooks go first; the generated appendices are written meanwhile;
 2. executed notebooks are cleaned: parameters cells hidden, papermill's timings and
    absolute paths removed, so the published pages carry nothing machine-specific;
 3. ``jupyter-book build`` runs with execution off and warnings as errors, into a work
@@ -226,38 +228,19 @@ def _scrub_output(out: dict[str, Any], root_str: str) -> None:
 # --------------------------------------------------------------------------- execution
 
 
-def _ipc_kernel_manager():
-    """A kernel manager that talks to its kernel over Unix sockets, not TCP ports.
-
-    Kernels started in parallel over TCP race for free ports (seen here: 'Address already in
-    use' when two chapters start at once); IPC sockets live in the kernel's own runtime files.
-    """
-    import uuid
-
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum, default
-
-    class IPCKernelManager(AsyncKernelManager):
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-        @default("ip")
-        def _ip_default(self) -> str:
-            # An absolute, unique socket prefix: the kernel runs in another working directory,
-            # and a relative prefix would point the two sides at different files.
-            return os.path.join(tempfile.gettempdir(), f"barometer-kernel-{uuid.uuid4().hex[:12]}")
-
-    return IPCKernelManager
-
-
 def _execute_one(
     nb_path: str, out_path: str, params: dict[str, Any], root: str, log_path: str
 ) -> tuple[float, list[str]]:
-    """Run one notebook in a worker process; returns (seconds, data files read)."""
+    """Run one notebook in a worker process; returns (seconds, data files read).
+
+    The notebook runs in the worker's warm kernel (:mod:`barometer.kernels`), reset first."""
     import papermill as pm
 
-    os.environ["BAROMETER_ROOT"] = root
-    os.environ[paths.INPUT_LOG_ENV] = log_path
-    os.environ[paths.OUTPUT_DIR_ENV] = str(Path(out_path).parent)
+    from . import kernels
+
+    cwd = str(Path(out_path).parent)
+    env = {"BAROMETER_ROOT": root, paths.INPUT_LOG_ENV: log_path, paths.OUTPUT_DIR_ENV: cwd}
+    os.environ.update(env)
     os.environ.setdefault("MPLBACKEND", "Agg")
     # One BLAS thread per kernel: several chapters run at once anyway, and multithreaded sums
     # change their order from run to run, which changed the last digits of exported numbers.
@@ -265,16 +248,27 @@ def _execute_one(
         os.environ[var] = "1"
     Path(log_path).write_text("", encoding="utf-8")
     start = time.perf_counter()
-    pm.execute_notebook(
-        nb_path,
-        out_path,
-        parameters=params,
-        cwd=str(Path(out_path).parent),
-        progress_bar=False,
-        kernel_name="python3",
-        language="python",
-        kernel_manager_class=_ipc_kernel_manager(),
-    )
+    kernel = kernels.worker_kernel()
+    try:
+        km = kernel.prepare(env, cwd)
+        pm.execute_notebook(
+            nb_path,
+            out_path,
+            parameters=params,
+            cwd=cwd,
+            progress_bar=False,
+            # The output is written at the start, on failure and at the end; writing it after
+            # every cell as well cost a second or more per chapter.
+            request_save_on_cell_execute=False,
+            kernel_name="python3",
+            language="python",
+            km=km,
+        )
+    except BaseException:
+        # A failed notebook may leave the kernel in any state: the next one gets a new kernel.
+        kernels.discard_worker_kernel()
+        raise
+    kernel.release()
     seconds = time.perf_counter() - start
     read = {line.strip() for line in Path(log_path).read_text(encoding="utf-8").splitlines()}
     rels = sorted(
@@ -332,6 +326,16 @@ def _plan(project: Project, params: dict[str, Any], only: list[str] | None, forc
     return todo
 
 
+def _expected_seconds(project: Project, nb_path: Path) -> float:
+    """How long a notebook is expected to run: its last recorded time, else its size in bytes
+    scaled to about a second per 8 kB (a larger chapter has more cells and figures).
+
+    Workers take notebooks in the order they are submitted; the longest first keeps both
+    cores busy to the end instead of leaving one chapter running alone."""
+    recorded = _load_cache(project.chapters).get(nb_path.stem, {}).get("seconds")
+    return float(recorded) if recorded is not None else nb_path.stat().st_size / 8000
+
+
 def execute_notebooks(
     project: Project,
     params: dict[str, Any] | None = None,
@@ -362,6 +366,7 @@ def execute_many(
             for nb_path, nb_params in _plan(project, params, only, force, pkg, reports[k])]
     if not todo:
         return reports
+    todo.sort(key=lambda t: _expected_seconds(runs[t[0]][0], t[1]), reverse=True)
 
     import nbformat  # only when something runs: its import alone takes seconds
     from tqdm.auto import tqdm
@@ -577,15 +582,24 @@ def build(
     progress: bool = True,
 ) -> tuple[ExecutionReport, bool]:
     """Execute what changed and rebuild the site; the previous site survives any failure."""
-    params = dict(params or {})
-    if project is None:
-        from . import pages
+    from concurrent.futures import ThreadPoolExecutor
 
-        pages.generate()
-        project = edition_project(out, params) if out is not None else Project()
-    report = execute_notebooks(project, params, jobs=jobs, force=force, progress=progress)
     from . import pages
 
+    params = dict(params or {})
+    with ThreadPoolExecutor(max_workers=1) as side:
+        generated = None
+        if project is None and out is None:
+            # The generated appendices are read only by the site build, so they are written
+            # while the chapters run (the main process would otherwise wait idle).
+            generated = side.submit(pages.generate)
+            project = Project()
+        elif project is None:
+            pages.generate()  # before the edition copies the book's sources
+            project = edition_project(out, params)
+        report = execute_notebooks(project, params, jobs=jobs, force=force, progress=progress)
+        if generated is not None:
+            generated.result()
     pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
     rebuilt = build_book(project, force=force)
     return report, rebuilt

@@ -101,23 +101,32 @@ def _subset(df: pd.DataFrame, row, clusters: pd.Series | None) -> pd.Series | No
     return None
 
 
-def estimate(df: pd.DataFrame, row, clusters: pd.Series | None = None) -> Estimate | None:
-    """The microdata value of one published row (a namedtuple with the published columns)."""
+def estimate(df: pd.DataFrame, row, clusters: pd.Series | None = None,
+             memo: dict | None = None) -> Estimate | None:
+    """The microdata value of one published row (a namedtuple with the published columns).
+
+    ``memo`` (a dict kept by the caller) keeps each wave's and each group's rows between calls:
+    selecting them from the wide microdata frame was most of the time of a chapter's records."""
     if row.country != "NL" or row.statistic in ("threshold", "other", "ratio", "response_rate"):
         return None
     if row.variable in ("stated_count", "external_study", "case_fact") or row.variable.endswith("_grade"):
         return None
-    data = df[df["wave"] == row.year]
+    memo = {} if memo is None else memo
+    if ("wave", row.year) not in memo:
+        data = df[df["wave"] == row.year]
+        memo["wave", row.year] = (data, None if clusters is None else clusters.loc[data.index])
+    data, clusters = memo["wave", row.year]
     if data.empty:
         return None
-    if clusters is not None:
-        clusters = clusters.loc[data.index]
     if row.statistic == "pct_point_diff":
-        return _difference(data, row, clusters)
-    mask = _subset(data, row, clusters)
-    if mask is None:
+        return _difference(data, row, clusters, memo)
+    key = ("group", row.year, row.breakdown, row.group)
+    if key not in memo:
+        mask = _subset(data, row, clusters)
+        memo[key] = None if mask is None else data[mask]
+    sub = memo[key]
+    if sub is None:
         return None
-    sub = data[mask]
     var, item, stat = row.variable, row.item, row.statistic
     if var == "response":
         if stat == "count":
@@ -207,13 +216,13 @@ def _base(sub: pd.DataFrame, row) -> Estimate | None:
     return Estimate(float(asked.sum()), int(asked.sum()))
 
 
-def _difference(data: pd.DataFrame, row, clusters) -> Estimate | None:
+def _difference(data: pd.DataFrame, row, clusters, memo: dict) -> Estimate | None:
     if row.breakdown != "climate_cluster" or clusters is None:
         return None
     out = []
     for group in ("Krachtig", "Beperkt"):
         r = row._replace(group=group, statistic="pct")
-        est = estimate(data, r, clusters)
+        est = estimate(data, r, clusters, memo)
         if est is None:
             return None
         out.append(est)
@@ -242,8 +251,9 @@ def records(df: pd.DataFrame, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_
     df = df.reset_index(drop=True)  # callers concatenate waves; masks below align on the index
     clusters = md.climate_cluster(md.scale_score(df, "climate"), cuts)
     out = []
+    memo: dict = {}
     for r in rows.itertuples(index=False):
-        est = estimate(df, r, clusters)
+        est = estimate(df, r, clusters, memo)
         if est is None:
             continue
         tol = tolerance(r)
