@@ -164,7 +164,10 @@ class WarmKernel:
                 self.km.close_clients()
                 self._run(self.km.shutdown_kernel, now=True)
             except Exception:  # noqa: BLE001 - a dead kernel may have nothing left to shut down
-                pass
+                try:  # but its connection file and sockets in /tmp are still to be removed
+                    self._run(self.km.cleanup_resources)
+                except Exception:  # noqa: BLE001
+                    pass
         self.km = None
 
 
