@@ -179,3 +179,15 @@ def test_each_edition_keeps_its_failed_notebooks_apart(mini_project, tmp_path):
     b = edition_project(tmp_path / "editions" / "recht", {"sector": "Recht"}, root=mini_project.root)
     # Both failing in the same chapter must not overwrite each other's executed notebook.
     assert a.failed != b.failed and a.failed.name == "zbo" and b.failed.name == "recht"
+
+
+def test_files_digest_covers_names_and_contents(tmp_path):
+    from barometer.paths import files_digest
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("1\n"), b.write_text("1\n")
+    assert files_digest([a]) != files_digest([b])  # same content, other name
+    before = files_digest([a, b])
+    b.write_text("2\n")
+    assert files_digest([a, b]) != before
+    assert files_digest([a], base=tmp_path) == files_digest([a])  # a bare name is the same here

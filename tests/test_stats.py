@@ -84,6 +84,12 @@ def test_holm_is_monotone_and_controls():
     assert corrected[0] == pytest.approx(0.04)
 
 
+def test_holm_leaves_an_untested_p_out_of_the_family():
+    corrected, reject = stats.holm([0.01, float("nan"), 0.03])
+    assert corrected[0] == pytest.approx(0.02) and corrected[2] == pytest.approx(0.03)
+    assert math.isnan(corrected[1]) and not reject[1]
+
+
 def test_claim_check():
     sig = stats.two_proportions(86, 366, 76, 347)
     assert stats.claim_check(True, sig) == "supported"

@@ -17,8 +17,8 @@ resets it to the state of a fresh kernel with those libraries already imported:
 - matplotlib's settings, open figures and the warning filters go back to what the fresh kernel
   had (warnings are shown again, not only once per kernel).
 
-A test runs a chapter in a fresh kernel and again after another chapter in the same kernel, and
-compares the two executed notebooks.
+A test runs a chapter in a fresh kernel and again after two other chapters in the same kernel,
+and compares the two executed notebooks.
 
 A kernel that died, or one whose notebook failed, is replaced rather than reused.
 """

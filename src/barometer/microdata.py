@@ -111,7 +111,7 @@ def group_labels() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _canonical_groups() -> dict[tuple[str, str], str]:
-    # A dictionary (first spelling wins, as a filtered first row did): asked thousands of times.
+    # A dictionary (first spelling wins, as a filtered first row did): a book asks over a thousand times.
     out: dict[tuple[str, str], str] = {}
     for row in group_labels().itertuples(index=False):
         out.setdefault((row.breakdown, row.label), str(row.canonical))

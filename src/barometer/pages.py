@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from . import paths
@@ -116,13 +115,8 @@ PAGES = {"book/appendices/errata.md": errata_page, "book/appendices/codebook.md"
 
 def _inputs_digest() -> str:
     """Digest of what the generated pages are made from: skip the work when it is unchanged."""
-    h = hashlib.sha256()
-    files = [*sorted(paths.PUBLISHED.glob("*.csv")), *sorted(paths.CODEBOOK.glob("*.csv")),
-             *sorted(paths.SYNTHETIC.glob("*.csv")), *sorted(paths.PACKAGE.glob("*.py"))]
-    for f in files:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
+    return paths.files_digest([*sorted(paths.PUBLISHED.glob("*.csv")), *sorted(paths.CODEBOOK.glob("*.csv")),
+                               *sorted(paths.SYNTHETIC.glob("*.csv")), *sorted(paths.PACKAGE.glob("*.py"))])
 
 
 def generate(root: Path | None = None) -> list[Path]:

@@ -9,7 +9,9 @@ reads is recorded: the build cache re-executes a notebook when one of those file
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT_MARKERS = ("_toc.yml", "pyproject.toml")
@@ -82,3 +84,13 @@ def relative(path: Path | str) -> str:
         return str(path.relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+def files_digest(files: Iterable[Path], base: Path | None = None) -> str:
+    """One SHA-256 over the names and contents of ``files``, in the order given (names relative
+    to ``base``, else bare file names): the key of every cache in the build."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(str(f.relative_to(base) if base is not None else f.name).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()

@@ -149,11 +149,7 @@ def file_digest(path: Path) -> str | None:
 
 def package_digest(package: Path) -> str:
     """One digest over the package's Python code: any change re-executes every chapter."""
-    h = hashlib.sha256()
-    for py in sorted(package.rglob("*.py")):
-        h.update(str(py.relative_to(package)).encode())
-        h.update(py.read_bytes())
-    return h.hexdigest()
+    return paths.files_digest(sorted(package.rglob("*.py")), base=package)
 
 
 def cache_key(nb_path: Path, params: dict[str, Any], pkg: str, inputs: dict[str, str | None]) -> str:
@@ -257,8 +253,7 @@ def _execute_one(
             parameters=params,
             cwd=cwd,
             progress_bar=False,
-            # The output is written at the start, on failure and at the end; writing it after
-            # every cell as well cost a second or more per chapter.
+            # The output is written at the start, on failure and at the end, not after every cell.
             request_save_on_cell_execute=False,
             kernel_name="python3",
             language="python",
@@ -447,18 +442,13 @@ def describe_params(params: dict[str, Any]) -> str:
 
 def site_digest(project: Project) -> str:
     """Digest of everything the book build reads: config, toc, pages, executed chapters."""
-    h = hashlib.sha256()
     files = [project.root / "_config.yml", project.root / "_toc.yml"]
     files += sorted(p for p in (project.root / "book").rglob("*") if p.is_file())
     for extra in ("references.bib", "CITATION.cff"):
         if (project.root / extra).exists():
             files.append(project.root / extra)
-    for f in files:
-        if f.name.startswith(".barometer") or "/exec-" in str(f):
-            continue
-        h.update(str(f.relative_to(project.root)).encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
+    read = [f for f in files if not (f.name.startswith(".barometer") or "/exec-" in str(f))]
+    return paths.files_digest(read, base=project.root)
 
 
 def _layout_digest(project: Project) -> str:

@@ -91,7 +91,10 @@ def chi_square_from_pcts(pcts: list[list[float]], ns: list[int]) -> TestResult:
 
 
 def holm(p_values: list[float], alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Holm-corrected p-values and rejections for a family of tests."""
+    """Holm-corrected p-values and rejections for a family of tests.
+
+    A missing p-value (a test that could not be computed) stays missing and is not counted in the
+    family: for [0.01, NaN, 0.03] the family has two tests. (statsmodels counted it: three.)"""
     # pingouin, not statsmodels' multipletests: the latter runs a full garbage collection on
     # every Holm call, a tenth of a second each in a notebook with the microdata loaded.
     reject, corrected = pg.multicomp(np.asarray(p_values, dtype=float), alpha=alpha, method="holm")
