@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import pytest
@@ -153,3 +154,26 @@ def test_a_chapter_run_after_others_equals_the_chapter_run_alone(tmp_path, worke
         import difflib
         diff = "".join(list(difflib.unified_diff(alone.splitlines(True), shared.splitlines(True)))[:60])
         pytest.fail(f"chapter 10 differs after other chapters in the same kernel:\n{diff}")
+
+
+def test_a_ready_client_has_read_everything_its_readiness_check_caused(tmp_path, worker):
+    """wait_for_ready stops at the kernel_info request's idle status instead of waiting for
+    IOPub to fall silent: a stale reply to an earlier request is skipped, and afterwards
+    nothing from either request is left unread to confuse the notebook's first cell."""
+    from jupyter_core.utils import run_sync
+
+    kernel = kernels.worker_kernel()
+    km = kernel.prepare({}, str(tmp_path))
+    kc = km.client()
+    assert type(kc).__name__ == "ReadyKernelClient"
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=30)
+        kc.kernel_info()  # an earlier request whose reply nobody has read yet
+        run_sync(kc.wait_for_ready)(timeout=30)
+        for channel in (kc.shell_channel, kc.iopub_channel):
+            with pytest.raises(Empty):
+                msg = run_sync(channel.get_msg)(timeout=1)
+                pytest.fail(f"left unread: {msg['msg_type']} {msg.get('content')}")
+    finally:
+        kernel.release()

@@ -172,6 +172,26 @@ def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_pr
     assert 'href="gr/index.html"' in index and 'href="gemeente/index.html"' in index
 
 
+@pytest.mark.slow
+def test_an_edition_whose_chapter_fails_keeps_its_site_while_the_others_are_built(mini_project, tmp_path):
+    """Sites are built as soon as an edition's chapters are done, so a failure in one edition
+    must neither stop the others' sites nor replace the failed edition's previous site."""
+    from barometer.pipeline import build_editions
+
+    out = tmp_path / "editions"
+    editions = {"gr": {"sector": "GR"}, "zbo": {"sector": "Zbo"}}
+    assert build_editions(editions, out, progress=False, root=mini_project.root) == {"gr": True, "zbo": True}
+    zbo_before = (out / "zbo" / "book" / "chapters" / "01_a.html").read_bytes()
+    make_notebook(mini_project.root / "notebooks" / "01_a.ipynb",
+                  "if sector == 'Zbo':\n    raise ValueError('no Zbo today')\nprint('sector', sector, 'changed')\n")
+    with pytest.raises(BuildError, match=r"01_a.*no Zbo today.*sector = Zbo"):
+        build_editions(editions, out, progress=False, root=mini_project.root)
+    assert "sector GR changed" in (out / "gr" / "book" / "chapters" / "01_a.html").read_text()
+    assert (out / "zbo" / "book" / "chapters" / "01_a.html").read_bytes() == zbo_before
+    index = (out / "index.html").read_text()
+    assert 'href="gr/index.html"' in index and 'href="zbo/index.html"' in index
+
+
 def test_each_edition_keeps_its_failed_notebooks_apart(mini_project, tmp_path):
     from barometer.pipeline import edition_project
 

@@ -35,6 +35,7 @@ def shown(monkeypatch) -> Shown:
 @pytest.fixture
 def chapter(tmp_path, monkeypatch, shown):
     monkeypatch.setenv(paths.OUTPUT_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(figures, "raster_cache_dir", lambda: tmp_path / "kept-figures")
 
     def make(source="synthetic", **kw):
         return Chapter("99_test", source=source, **kw)
@@ -145,6 +146,60 @@ def test_the_png_is_what_savefig_with_a_tight_box_writes(chapter, tmp_path):
     plt.close(reference)
     ch.figure(_figure(), "f4", "c", "alt", data=pd.DataFrame({"x": [1]}), computed=True)
     assert (ch.files / "f4.png").read_bytes() == (tmp_path / "reference.png").read_bytes()
+
+
+class PngDrawings:
+    """Counts the PNGs that matplotlib draws (SVGs and copies are not counted)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.count = 0
+        savefig = plt.Figure.savefig
+
+        def counting(fig, fname, *args, **kwargs):
+            self.count += str(fname).endswith(".png")
+            return savefig(fig, fname, *args, **kwargs)
+
+        monkeypatch.setattr(plt.Figure, "savefig", counting)
+
+
+def test_a_kept_png_is_used_again_only_for_the_same_picture(chapter, tmp_path, monkeypatch):
+    figures.style()
+    drawn = PngDrawings(monkeypatch)
+    ch = chapter()
+    data = pd.DataFrame({"x": [1]})
+    ch.figure(_figure(), "first", "c", "alt", data=data, computed=True)
+    ch.figure(_figure(), "again", "c", "alt", data=data, computed=True)  # the same picture
+    assert drawn.count == 1
+    assert (ch.files / "again.png").read_bytes() == (ch.files / "first.png").read_bytes()
+    kept = list((tmp_path / "kept-figures").rglob("*.png"))
+    assert len(kept) == 1 and not list((tmp_path / "kept-figures").rglob(".*"))  # nothing half-written
+    # Another bar height, or a setting that only the raster reads (the SVG is the same), is drawn anew.
+    other = _figure()
+    other.axes[0].patches[0].set_height(1.5)
+    ch.figure(other, "other", "c", "alt", data=data, computed=True)
+    with matplotlib.rc_context({"text.antialiased": False}):
+        ch.figure(_figure(), "jagged", "c", "alt", data=data, computed=True)
+    assert drawn.count == 3
+    assert (ch.files / "jagged.svg").read_bytes() == (ch.files / "first.svg").read_bytes()
+    assert (ch.files / "jagged.png").read_bytes() != (ch.files / "first.png").read_bytes()
+    # A kept PNG equals a fresh drawing byte for byte.
+    fresh = tmp_path / "fresh.png"
+    with matplotlib.rc_context({"svg.hashsalt": "barometer"}):
+        reference = _figure()
+        figures.watermark(reference, "synthetic")
+        reference.savefig(fresh, bbox_inches="tight", metadata={"Software": None})
+    assert (ch.files / "again.png").read_bytes() == fresh.read_bytes()
+
+
+def test_figures_from_own_microdata_are_never_kept(chapter, tmp_path, monkeypatch):
+    figures.style()
+    drawn = PngDrawings(monkeypatch)
+    ch = chapter(source="own.csv")
+    spec = sdc.Spec(counts=("n",))
+    for name in ("a", "b"):
+        ch.figure(_figure(), name, "c", "alt", data=pd.DataFrame({"n": [40]}), computed=True, spec=spec)
+    assert drawn.count == 2
+    assert not (tmp_path / "kept-figures").exists()
 
 
 def test_figures_need_alt_text(chapter):

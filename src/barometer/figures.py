@@ -8,6 +8,10 @@ have alt text and can be linked; the files are deterministic (no dates, fixed SV
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
@@ -16,7 +20,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import Markdown, display
 
-from . import sdc, tables
+from . import paths, sdc, tables
 
 if TYPE_CHECKING:  # pragma: no cover
     from .chapter import Chapter
@@ -32,6 +36,11 @@ def style() -> None:
     """The house style: white grid, readable sizes, Okabe-Ito colours, deterministic SVG."""
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=0.95)
     mpl.rcParams.update({
+        # The font matplotlib ships, by name: seaborn's list starts with Arial, so a machine
+        # that has Arial drew different figures, and the SVGs asked browsers for Arial while
+        # their text had been laid out in DejaVu Sans. (Text layout also tried each listed
+        # family on every call.)
+        "font.sans-serif": ["DejaVu Sans", "sans-serif"],
         "figure.dpi": 100, "savefig.dpi": 144, "savefig.bbox": "tight",
         "svg.hashsalt": "barometer", "svg.fonttype": "none",
         "axes.titleweight": "bold", "axes.titlesize": 11, "figure.figsize": (7, 4),
@@ -62,6 +71,37 @@ def _tight_bbox(fig: plt.Figure):
     return box.padded(mpl.rcParams["savefig.pad_inches"])
 
 
+def raster_cache_dir() -> Path:
+    return paths.BUILD / "cache" / "figures"
+
+
+def save_png(fig: plt.Figure, png: Path, bbox, svg: bytes, *, keep: bool = True) -> None:
+    """Save the PNG of a figure whose SVG is ``svg``, or copy it from an earlier build.
+
+    Drawing the PNG is the dearest part of a figure, and many figures come out the same in
+    several builds: those drawn from the report's published tables are identical in every
+    sector edition. The SVG is a complete description of what is drawn (every shape, colour
+    and text with its font and position), so the PNG is kept under a key made of the SVG and
+    of everything else the raster depends on: the matplotlib version and all rcParams
+    (resolution, antialiasing, fonts). A figure with the same key is the same picture.
+    With ``keep=False`` the PNG is drawn and not kept."""
+    if not keep:
+        fig.savefig(png, bbox_inches=bbox, metadata={"Software": None})
+        return
+    settings = sorted((k, repr(v)) for k, v in mpl.rcParams.items())
+    key = hashlib.sha256(svg + repr((mpl.__version__, settings)).encode()).hexdigest()
+    kept = raster_cache_dir() / key[:2] / f"{key}.png"
+    if kept.is_file():
+        shutil.copyfile(kept, png)
+        return
+    fig.savefig(png, bbox_inches=bbox, metadata={"Software": None})
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    # Copied aside and renamed: two chapters running at once may keep the same picture.
+    partial = kept.with_name(f".{kept.name}.{os.getpid()}")
+    shutil.copyfile(png, partial)
+    os.replace(partial, kept)
+
+
 def for_plot(df: pd.DataFrame, chapter: Chapter, spec: sdc.Spec | None) -> pd.DataFrame:
     """Data safe to draw: with real microdata, suppressed cells become missing (not drawn)."""
     if chapter.data_kind != "own":
@@ -86,10 +126,17 @@ def show(fig: plt.Figure, name: str, caption: str, alt: str, *, chapter: Chapter
     files.mkdir(parents=True, exist_ok=True)
     png, svg, csv = (files / f"{name}.{ext}" for ext in ("png", "svg", "csv"))
     bbox = _tight_bbox(fig)
+    # Measuring the box ran the figure's layout engine (tight or constrained) at the saving
+    # resolution. Left in place, the engine makes every savefig below lay the figure out again
+    # in a dry run before drawing it; with it removed, both files are drawn from the layout the
+    # box was measured on. (With these rc settings off, None means "no engine".)
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
     # Fixed SVG ids and no dates: two builds give byte-identical files.
     with mpl.rc_context({"svg.hashsalt": "barometer"}):
-        fig.savefig(png, bbox_inches=bbox, metadata={"Software": None})
         fig.savefig(svg, bbox_inches=bbox, metadata={"Date": None, "Creator": None})
+        # Never kept from a user's own microdata: nothing derived from them outlives the build.
+        save_png(fig, png, bbox, svg.read_bytes(), keep=chapter.data_kind != "own")
     plt.close(fig)
     tables.write_csv(shown, csv, source)
     text = tables.caption_text(caption, source, chapter.min_cell)

@@ -27,7 +27,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -352,16 +355,29 @@ def execute_many(
     jobs: int | None = None,
     force: bool = False,
     progress: bool = True,
+    on_run_done: Callable[[int], None] | None = None,
 ) -> list[ExecutionReport]:
     """Execute what changed in several projects (editions) with one pool of workers, so that
-    the machine's cores stay busy across editions; raise BuildError naming every failure."""
+    the machine's cores stay busy across editions; raise BuildError naming every failure.
+
+    With ``on_run_done``, the runs are executed one after the other (each longest notebook
+    first) and ``on_run_done(k)`` is called as soon as every notebook of run ``k`` has
+    succeeded, so that its site can be built while later runs execute."""
     pkg = package_digest(runs[0][0].package) if runs else ""
     reports = [ExecutionReport() for _ in runs]
     todo = [(k, nb_path, nb_params) for k, (project, params) in enumerate(runs)
             for nb_path, nb_params in _plan(project, params, only, force, pkg, reports[k])]
+    left = Counter(k for k, _, _ in todo)
+    if on_run_done is not None:
+        for k in range(len(runs)):
+            if not left[k]:
+                on_run_done(k)
     if not todo:
         return reports
-    todo.sort(key=lambda t: _expected_seconds(runs[t[0]][0], t[1]), reverse=True)
+    if on_run_done is None:
+        todo.sort(key=lambda t: _expected_seconds(runs[t[0]][0], t[1]), reverse=True)
+    else:
+        todo.sort(key=lambda t: (t[0], -_expected_seconds(runs[t[0]][0], t[1])))
 
     import nbformat  # only when something runs: its import alone takes seconds
     from tqdm.auto import tqdm
@@ -369,6 +385,7 @@ def execute_many(
     staging = {k: Path(tempfile.mkdtemp(prefix="exec-", dir=runs[k][0].chapters)) for k in {t[0] for t in todo}}
     caches = {k: _load_cache(runs[k][0].chapters) for k in staging}
     failures: list[str] = []
+    failed_runs: set[int] = set()
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     try:
         with cf.ProcessPoolExecutor(max_workers=workers) as pool:
@@ -400,6 +417,7 @@ def execute_many(
                     label = f" [{describe_params(nb_params)}]" if len(runs) > 1 else ""
                     failures.append(_describe_failure(exc, nb_path, kept) + label)
                     cache.pop(nb_path.stem, None)
+                    failed_runs.add(k)  # never done: its site is not built
                     continue
                 nb = nbformat.read(stage / nb_path.name, as_version=4)
                 nb = clean_executed(nb, project.data_root)
@@ -415,6 +433,13 @@ def execute_many(
                 }
                 reports[k].executed.append(nb_path.stem)
                 reports[k].durations[nb_path.stem] = seconds
+                left[k] -= 1
+                if on_run_done is not None and not left[k] and k not in failed_runs:
+                    # Its cache is saved first: the site build reads it (and a site built
+                    # from chapters whose cache was not saved would be rebuilt next time).
+                    _save_cache(project.chapters, cache)
+                    shutil.rmtree(stage, ignore_errors=True)
+                    on_run_done(k)
             bar.close()
     finally:
         for k, stage in staging.items():
@@ -522,15 +547,35 @@ def _swap_in(built: Path, target: Path) -> None:
 # --------------------------------------------------------------------------- editions
 
 
-def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT) -> Project:
+def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT, *,
+                    sources: bool = True) -> Project:
     """A staged copy of the book's sources for a parameter set, whose site goes to ``out``.
 
     Each edition keeps its own executed chapters and cache, so building the Gemeente
-    edition does not invalidate the default one.
+    edition does not invalidate the default one. With ``sources=False`` the book's sources
+    are not copied yet (:func:`stage_sources`), for when they are still being generated.
     """
     out = Path(out).resolve()
     stage = root / "_build" / ".editions" / _slug(out)
     stage.mkdir(parents=True, exist_ok=True)
+    if sources:
+        stage_sources(stage, params, root)
+    book = stage / "book"
+    return Project(
+        root=stage,
+        notebooks=root / "notebooks",
+        chapters=book / "chapters",
+        html=out,
+        work=stage / "_work",
+        # One folder per edition: two editions failing in the same chapter keep both notebooks.
+        failed=root / "_build" / "failed" / out.name,
+        data_root=root,
+    )
+
+
+def stage_sources(stage: Path, params: dict[str, Any], root: Path = paths.ROOT) -> None:
+    """Copy the book's configuration and pages (not its executed chapters) into an edition's
+    stage, with the edition's parameters announced on every page."""
     for name in ("_toc.yml", "references.bib", "CITATION.cff"):
         if (root / name).exists():
             shutil.copyfile(root / name, stage / name)
@@ -543,16 +588,6 @@ def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT) 
             if child.name != "chapters":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
     shutil.copytree(root / "book", book, dirs_exist_ok=True, ignore=shutil.ignore_patterns("chapters"))
-    return Project(
-        root=stage,
-        notebooks=root / "notebooks",
-        chapters=book / "chapters",
-        html=out,
-        work=stage / "_work",
-        # One folder per edition: two editions failing in the same chapter keep both notebooks.
-        failed=root / "_build" / "failed" / out.name,
-        data_root=root,
-    )
 
 
 def _slug(path: Path) -> str:
@@ -613,26 +648,54 @@ def standard_editions() -> dict[str, dict[str, Any]]:
 
 def build_editions(editions: dict[str, dict[str, Any]], out_root: Path, *, jobs: int | None = None,
                    force: bool = False, progress: bool = True, root: Path = paths.ROOT) -> dict[str, bool]:
-    """Build several editions: all their chapters in one pool of workers, then their sites two
-    at a time, then an index page linking them. Returns, per edition, whether its site was rebuilt."""
+    """Build several editions: all their chapters in one pool of workers, each edition's site
+    as soon as its chapters are done (while the next editions' chapters run), then an index
+    page linking them. Returns, per edition, whether its site was rebuilt.
+
+    If a chapter fails, the editions whose chapters all ran still get their sites; the failed
+    edition keeps its previous site, and BuildError names the failure."""
     from concurrent.futures import ThreadPoolExecutor
 
     from . import pages
 
     out_root = Path(out_root).resolve()
-    pages.generate(root)
-    projects = {name: edition_project(out_root / name, params, root) for name, params in editions.items()}
-    execute_many([(projects[n], editions[n]) for n in editions], jobs=jobs, force=force, progress=progress)
-    for project in projects.values():
-        pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
-    with ThreadPoolExecutor(max_workers=max(1, min(2, jobs or os.cpu_count() or 1))) as pool:
-        built = dict(zip(projects, pool.map(lambda p: build_book(p, force=force), projects.values()), strict=True))
-    for name, params in editions.items():
-        (out_root / name / EDITION_STAMP).write_text(json.dumps(public_params(params), sort_keys=True))
+    names = list(editions)
+    projects = {name: edition_project(out_root / name, editions[name], root, sources=False) for name in names}
+    sites = max(1, min(2, jobs or os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=sites + 1) as pool:
+        # The appendices are generated while the first chapters run; each edition copies the
+        # book's sources, generated pages included, before its site is built.
+        generated = pool.submit(pages.generate, root)
+        site_slots = threading.Semaphore(sites)
+
+        def build_site(name: str) -> bool:
+            generated.result()
+            project = projects[name]
+            stage_sources(project.root, editions[name], root)
+            pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
+            with site_slots:
+                return build_book(project, force=force)
+
+        sites_started: dict[str, cf.Future] = {}
+        failure: BuildError | None = None
+        try:
+            execute_many([(projects[n], editions[n]) for n in names], jobs=jobs, force=force,
+                         progress=progress,
+                         on_run_done=lambda k: sites_started.__setitem__(names[k], pool.submit(build_site, names[k])))
+        except BuildError as exc:
+            failure = exc
+        finally:
+            cf.wait([generated, *sites_started.values()])
+        generated.result()
+        built = {name: sites_started[name].result() for name in names if name in sites_started}
+    for name in built:
+        (out_root / name / EDITION_STAMP).write_text(json.dumps(public_params(editions[name]), sort_keys=True))
     # The index lists every edition in the folder, also those built by an earlier `--only` run.
     present = {d.name: json.loads((d / EDITION_STAMP).read_text())
                for d in sorted(out_root.iterdir()) if (d / EDITION_STAMP).is_file()}
-    write_editions_index(out_root, present | editions)
+    write_editions_index(out_root, present | {name: editions[name] for name in built})
+    if failure is not None:
+        raise failure
     return built
 
 

@@ -1,6 +1,6 @@
 """A small Sphinx extension for the book's HTML (loaded from ``_config.yml``).
 
-Two jobs:
+Three jobs:
 
 * **Source notebooks.** A chapter page is rendered from the *executed* notebook under
   ``book/chapters/``, which is not in the repository. Students want the notebook they can change
@@ -12,11 +12,25 @@ Two jobs:
   carried two identical ``<script>`` blocks, one of which declares ``const THEBE_JS_URL`` again:
   the browser logged an error on every page. When the build has finished, a repeated identical
   script line in a page's head is dropped (only exact repeats; nothing else is touched).
+* **Highlighted code, kept.** Pygments colouring the code cells was a fifth of every site
+  build, and the editions build eleven sites from the same code. Each highlighted block is
+  kept in ``_build/cache/highlight/`` under a key made of the code, its language and options,
+  and the Sphinx and Pygments versions, and used again by the next build. A block whose
+  highlighting raised a warning is not kept, so that the warning (an error in this book's
+  builds) is raised again by every build.
+* **Search words stemmed once.** Sphinx remembers stems within one page only; the book's
+  pages share most of their words, and stemming them again was an eighth of a site build.
+  The English search language is replaced by one that remembers stems across pages (the
+  same stemmer, so the same search index).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import logging
+import os
 import posixpath
 import re
 import shutil
@@ -114,7 +128,84 @@ def copy_source_notebooks(app, exception) -> None:
         shutil.copyfile(source, target / source.name)
 
 
+class WarningCounter(logging.Handler):
+    """Counts the warnings logged, before Sphinx's own filters see them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def highlight_cache_dir() -> Path:
+    return paths.BUILD / "cache" / "highlight"
+
+
+def cached_highlighting(highlight_block, salt: str, store: Path, warning_count):
+    """``highlight_block`` (a Sphinx PygmentsBridge method) answering from ``store`` when it can.
+
+    ``warning_count()`` tells how many warnings the build has raised so far."""
+    def highlight(source, lang, opts=None, force=False, location=None, **kwargs):
+        key_text = json.dumps([salt, source, lang, opts, force, kwargs], sort_keys=True, default=repr)
+        key = hashlib.sha256(key_text.encode()).hexdigest()
+        entry = store / key[:2] / f"{key}.html"
+        try:
+            return entry.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            pass
+        warned = warning_count()
+        result = highlight_block(source, lang, opts=opts, force=force, location=location, **kwargs)
+        if warning_count() == warned:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            # Written aside and renamed: two sites built at once may store the same block.
+            partial = entry.with_name(f".{entry.name}.{os.getpid()}")
+            partial.write_text(result, encoding="utf-8")
+            os.replace(partial, entry)
+        return result
+    return highlight
+
+
+def cache_highlighting(app) -> None:
+    bridge = getattr(app.builder, "highlighter", None)
+    if bridge is None or app.builder.format != "html":
+        return
+    import pygments
+    import sphinx
+
+    salt = json.dumps([sphinx.__version__, pygments.__version__, bridge.dest,
+                       repr(bridge.formatter_args.get("style")), app.config.highlight_language])
+    warnings = WarningCounter()
+    logging.getLogger("sphinx").addHandler(warnings)  # every Sphinx module logs below "sphinx"
+    bridge.highlight_block = cached_highlighting(
+        bridge.highlight_block, salt, highlight_cache_dir(), lambda: warnings.count)
+
+
+def memoising_english():
+    """Sphinx's English search language, remembering each word's stem for the whole build."""
+    from sphinx.search.en import SearchEnglish
+
+    class MemoisingEnglish(SearchEnglish):
+        def init(self, options) -> None:
+            super().init(options)
+            self._stems: dict[str, str] = {}
+
+        def stem(self, word: str) -> str:
+            try:
+                return self._stems[word]
+            except KeyError:
+                stemmed = self._stems[word] = super().stem(word)
+                return stemmed
+
+    return MemoisingEnglish
+
+
 def setup(app):
+    from sphinx import search
+
+    search.languages["en"] = memoising_english()
+    app.connect("builder-inited", cache_highlighting)
     # After the theme (priority 501) has built its launch buttons, so that they can be repointed.
     app.connect("html-page-context", link_source_notebook, priority=600)
     app.connect("build-finished", copy_source_notebooks)
