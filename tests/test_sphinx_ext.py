@@ -74,3 +74,12 @@ def test_the_extension_stores_the_books_code_blocks(site):
     assert len(entries) > 100
     page = (site / "book" / "chapters" / "02_innovation_rate.html").read_text(encoding="utf-8")
     assert sum(entry.read_text(encoding="utf-8") in page for entry in entries) > 10
+
+
+def test_the_remembering_stemmer_gives_sphinxs_stems():
+    from sphinx.search.en import SearchEnglish
+
+    words = "innovations innovating organisations organisation municipalities running ran the".split()
+    plain, remembering = SearchEnglish({}), sphinx_ext.memoising_english()({})
+    assert [remembering.stem(w) for w in words * 2] == [plain.stem(w) for w in words * 2]
+    assert len(remembering._stems) == len(set(words))
