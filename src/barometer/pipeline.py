@@ -677,14 +677,27 @@ def build_editions(editions: dict[str, dict[str, Any]], out_root: Path, *, jobs:
                 return build_book(project, force=force)
 
         sites_started: dict[str, cf.Future] = {}
+        # The last edition's site would be built alone at the end, one core idle: the site of
+        # the edition before it waits for the last chapters, and the two are built side by side.
+        held_back = names[-2] if len(names) > 2 else None
+
+        ready_and_held: list[str] = []
+
+        def start_site(k: int) -> None:
+            if names[k] == held_back:
+                ready_and_held.append(names[k])
+            else:
+                sites_started[names[k]] = pool.submit(build_site, names[k])
+
         failure: BuildError | None = None
         try:
             execute_many([(projects[n], editions[n]) for n in names], jobs=jobs, force=force,
-                         progress=progress,
-                         on_run_done=lambda k: sites_started.__setitem__(names[k], pool.submit(build_site, names[k])))
+                         progress=progress, on_run_done=start_site)
         except BuildError as exc:
             failure = exc
         finally:
+            for name in ready_and_held:
+                sites_started[name] = pool.submit(build_site, name)
             cf.wait([generated, *sites_started.values()])
         generated.result()
         built = {name: sites_started[name].result() for name in names if name in sites_started}
