@@ -269,6 +269,23 @@ def test_line_numbers_follow_blank_lines_and_values_spanning_lines(tmp_path, cap
     assert "column 'climate_statement_2', row 5 (line 8): value '9'" in out
 
 
+def test_trailing_separators_beyond_the_header_are_read_without_warnings(tmp_path):
+    """Empty values after the last column are harmless; pandas warned that it dropped them
+    (seen in the fuzz test), and a warning is noise in a validation report."""
+    import warnings
+
+    body = base_text().to_csv(index=False, lineterminator="\n").split("\n")
+    body[1] += ",,,"
+    body[3] += ","
+    path = tmp_path / "trailing.csv"
+    path.write_text("\n".join(body))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = bio.read_table(path)
+    assert list(table.frame.columns) == body[0].split(",")
+    assert not [p for p in table.problems if p.rule == "field count"]
+
+
 def test_excel_sep_line_names_the_separator(tmp_path, base):
     path = tmp_path / "excel.csv"
     path.write_text("sep=;\r\n" + base_text().to_csv(sep=";", index=False, lineterminator="\r\n"))

@@ -322,6 +322,7 @@ def _parse_csv(text: str, sep: str, rep: Report) -> tuple[pd.DataFrame, np.ndarr
     counts: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     previous_end = 0
+    raw_widest = 0  # fields as pandas will see them, trailing empty ones included
     try:
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
@@ -330,6 +331,7 @@ def _parse_csv(text: str, sep: str, rep: Report) -> tuple[pd.DataFrame, np.ndarr
             if header is None:
                 header, header_end = record, reader.line_num
                 continue
+            raw_widest = max(raw_widest, len(record))
             while len(record) > len(header) and not record[-1].strip():
                 record.pop()  # trailing separators without values are harmless
             starts.append(start)
@@ -341,8 +343,9 @@ def _parse_csv(text: str, sep: str, rep: Report) -> tuple[pd.DataFrame, np.ndarr
     if header is None:
         raise _Unreadable("empty file", "the file contains no header")
     width = len(header)
-    widest = max([width, *counts])
-    # Every row in `widest` columns, so that pandas keeps (pads) every row, as the csv module did.
+    # Every row in `widest` columns, so that pandas keeps (pads) every row, as the csv module did;
+    # trailing separators count here, or pandas warns that it drops the empty values after them.
+    widest = max([width, raw_widest, *counts])
     frame = pd.read_csv(io.StringIO(text, newline=""), sep=sep, header=None, names=list(range(widest)),
                         skiprows=header_end, dtype=str, keep_default_na=False, na_filter=False,
                         skip_blank_lines=True, index_col=False, engine="c")
