@@ -169,14 +169,15 @@ def term_parts(term: str) -> tuple[str, str] | None:
 def term_n(result, term: str) -> int:
     """Organisations behind a term of a fitted model: those in the category for a dummy, those
     with 1 for a 0/1 variable, and every organisation used for a score."""
-    used = estimation_frame(result)
+    rows = result.model.data.row_labels
     parts = term_parts(term)
+    # One column of the estimation sample (estimation_frame copies every column of the data).
+    column = result.model.data.frame[parts[0] if parts else term].loc[rows]
     if parts:
-        variable, level = parts
-        return int((used[variable].astype(str) == level).sum())
-    if set(used[term].dropna().unique()) <= {0, 1}:
-        return int((used[term] == 1).sum())
-    return len(used)
+        return int((column.astype(str) == parts[1]).sum())
+    if set(column.dropna().unique()) <= {0, 1}:
+        return int((column == 1).sum())
+    return len(column)
 
 
 @dataclass(frozen=True)
