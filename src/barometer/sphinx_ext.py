@@ -12,15 +12,15 @@ Three jobs:
   carried two identical ``<script>`` blocks, one of which declares ``const THEBE_JS_URL`` again:
   the browser logged an error on every page. When the build has finished, a repeated identical
   script line in a page's head is dropped (only exact repeats; nothing else is touched).
-* **Highlighted code, kept.** Pygments colouring the code cells was a fifth of every site
-  build, and the editions build eleven sites from the same code. Each highlighted block is
+* **Highlighted code, kept.** Pygments colouring the code cells was a fifth of a site build
+  (profiled), and the book and its editions are eleven sites of the same code. Each block is
   kept in ``_build/cache/highlight/`` under a key made of the code, its language and options,
   and the Sphinx and Pygments versions, and used again by the next build. A block whose
   highlighting raised a warning is not kept, so that the warning (an error in this book's
   builds) is raised again by every build.
 * **Search words stemmed once.** Sphinx remembers stems within one page only; the book's
-  pages share most of their words, and stemming them again was an eighth of a site build.
-  The English search language is replaced by one that remembers stems across pages (the
+  pages share most of their words, and stemming them again was an eighth of a site build
+  (profiled). The English search language is replaced by one that remembers stems across pages (the
   same stemmer, so the same search index).
 """
 
