@@ -213,3 +213,22 @@ def test_files_digest_covers_names_and_contents(tmp_path):
     b.write_text("2\n")
     assert files_digest([a, b]) != before
     assert files_digest([a], base=tmp_path) == files_digest([a])  # a bare name is the same here
+
+
+def test_write_atomically_replaces_whole_or_leaves_the_old_file(tmp_path):
+    from barometer.paths import write_atomically
+
+    target = tmp_path / "sub" / "kept.txt"
+    write_atomically(target, lambda tmp: tmp.write_text("first"))
+    assert target.read_text() == "first" and oct(target.stat().st_mode & 0o777) == "0o600"
+
+    def fails(tmp):
+        tmp.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(target, fails)
+    assert target.read_text() == "first"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kept.txt"]  # no temporary left
+    write_atomically(target, lambda tmp: tmp.write_text("second"), mode=0o644)
+    assert target.read_text() == "second" and oct(target.stat().st_mode & 0o777) == "0o644"

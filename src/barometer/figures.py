@@ -9,7 +9,6 @@ have alt text and can be linked; the files are deterministic (no dates, fixed SV
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,11 +94,7 @@ def save_png(fig: plt.Figure, png: Path, bbox, svg: bytes, *, keep: bool = True)
         shutil.copyfile(kept, png)
         return
     fig.savefig(png, bbox_inches=bbox, metadata={"Software": None})
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    # Copied aside and renamed: two chapters running at once may keep the same picture.
-    partial = kept.with_name(f".{kept.name}.{os.getpid()}")
-    shutil.copyfile(png, partial)
-    os.replace(partial, kept)
+    paths.write_atomically(kept, lambda tmp: shutil.copyfile(png, tmp))  # two chapters may keep it at once
 
 
 def for_plot(df: pd.DataFrame, chapter: Chapter, spec: sdc.Spec | None) -> pd.DataFrame:

@@ -190,10 +190,7 @@ def load(source: str | os.PathLike = "synthetic", mapping: str | os.PathLike | N
             f"{int(repeated.sum())} organisation(s) appear in more than one file for the same wave, "
             f"e.g. '{data.loc[repeated, 'org_id'].iloc[0]}'"))])
     if cached is not None and not problems:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
-        data.to_parquet(partial)
-        os.replace(partial, cached)  # two chapters loading at once never read half a file
+        paths.write_atomically(cached, data.to_parquet)  # two chapters may load at once
     return data
 
 
@@ -345,7 +342,7 @@ def _parse_csv(text: str, sep: str, rep: Report) -> tuple[pd.DataFrame, np.ndarr
     width = len(header)
     # Every row in `widest` columns, so that pandas keeps (pads) every row, as the csv module did;
     # trailing separators count here, or pandas warns that it drops the empty values after them.
-    widest = max([width, raw_widest, *counts])
+    widest = max(width, raw_widest)
     frame = pd.read_csv(io.StringIO(text, newline=""), sep=sep, header=None, names=list(range(widest)),
                         skiprows=header_end, dtype=str, keep_default_na=False, na_filter=False,
                         skip_blank_lines=True, index_col=False, engine="c")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT_MARKERS = ("_toc.yml", "pyproject.toml")
@@ -94,3 +95,22 @@ def files_digest(files: Iterable[Path], base: Path | None = None) -> str:
         h.update(str(f.relative_to(base) if base is not None else f.name).encode())
         h.update(f.read_bytes())
     return h.hexdigest()
+
+
+def write_atomically(target: Path, write: Callable[[Path], object], *, mode: int | None = None) -> Path:
+    """Write ``target`` whole or not at all: ``write(tmp)`` fills a temporary file next to it,
+    which then replaces ``target`` in one step. A reader, or another process writing the same
+    file at the same time, never sees half a file, and a failed write leaves nothing behind.
+    The temporary file is private to the user (mode 0600) unless ``mode`` says otherwise."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

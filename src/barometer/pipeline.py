@@ -27,7 +27,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -661,26 +660,23 @@ def build_editions(editions: dict[str, dict[str, Any]], out_root: Path, *, jobs:
     out_root = Path(out_root).resolve()
     names = list(editions)
     projects = {name: edition_project(out_root / name, editions[name], root, sources=False) for name in names}
-    sites = max(1, min(2, jobs or os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=sites + 1) as pool:
-        # The appendices are generated while the first chapters run; each edition copies the
-        # book's sources, generated pages included, before its site is built.
+    # At most two sites at a time. The appendices are generated first, on one of these threads,
+    # while the first chapters run; each edition copies the book's sources, generated pages
+    # included, before its site is built.
+    with ThreadPoolExecutor(max_workers=max(1, min(2, jobs or os.cpu_count() or 1))) as pool:
         generated = pool.submit(pages.generate, root)
-        site_slots = threading.Semaphore(sites)
 
         def build_site(name: str) -> bool:
             generated.result()
             project = projects[name]
             stage_sources(project.root, editions[name], root)
             pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
-            with site_slots:
-                return build_book(project, force=force)
+            return build_book(project, force=force)
 
         sites_started: dict[str, cf.Future] = {}
         # The last edition's site would be built alone at the end, one core idle: the site of
         # the edition before it waits for the last chapters, and the two are built side by side.
         held_back = names[-2] if len(names) > 2 else None
-
         ready_and_held: list[str] = []
 
         def start_site(k: int) -> None:

@@ -1,6 +1,6 @@
 """A small Sphinx extension for the book's HTML (loaded from ``_config.yml``).
 
-Three jobs:
+Four jobs:
 
 * **Source notebooks.** A chapter page is rendered from the *executed* notebook under
   ``book/chapters/``, which is not in the repository. Students want the notebook they can change
@@ -20,8 +20,8 @@ Three jobs:
   builds) is raised again by every build.
 * **Search words stemmed once.** Sphinx remembers stems within one page only; the book's
   pages share most of their words, and stemming them again was an eighth of a site build
-  (profiled). The English search language is replaced by one that remembers stems across pages (the
-  same stemmer, so the same search index).
+  (profiled). The English search language is replaced by one that remembers stems across
+  pages (the same stemmer, so the same search index).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import hashlib
 import html
 import json
 import logging
-import os
 import posixpath
 import re
 import shutil
@@ -157,12 +156,8 @@ def cached_highlighting(highlight_block, salt: str, store: Path, warning_count):
             pass
         warned = warning_count()
         result = highlight_block(source, lang, opts=opts, force=force, location=location, **kwargs)
-        if warning_count() == warned:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            # Written aside and renamed: two sites built at once may store the same block.
-            partial = entry.with_name(f".{entry.name}.{os.getpid()}")
-            partial.write_text(result, encoding="utf-8")
-            os.replace(partial, entry)
+        if warning_count() == warned:  # two sites built at once may store the same block
+            paths.write_atomically(entry, lambda tmp: tmp.write_text(result, encoding="utf-8"))
         return result
     return highlight
 
@@ -204,6 +199,7 @@ def memoising_english():
 def setup(app):
     from sphinx import search
 
+    # Sphinx looks its search languages up in this table; there is no other way to add one.
     search.languages["en"] = memoising_english()
     app.connect("builder-inited", cache_highlighting)
     # After the theme (priority 501) has built its launch buttons, so that they can be repointed.

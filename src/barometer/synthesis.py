@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -1103,12 +1101,9 @@ def write(out_dir: Path, seed: int = SEED) -> list[Path]:
 
 
 def _atomic_text(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)  # public, committed data (mkstemp creates 0600)
-    os.replace(tmp, path)
-    return path
+    # Public, committed data: readable by all (a temporary file is private).
+    return paths.write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"),
+                                  mode=0o644)
 
 
 def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:

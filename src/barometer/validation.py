@@ -32,7 +32,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -42,7 +41,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import microdata
+from . import microdata, paths
 
 #: At most this many cell-level problems per column and rule; the rest are summarised in one line.
 MAX_CELL_PROBLEMS = 10
@@ -747,19 +746,15 @@ def write_atomic(df: pd.DataFrame, out: Path) -> None:
     """Write ``df`` to ``out`` (CSV or Parquet by extension) so that ``out`` is either the whole
     new file or untouched: write a temporary file next to it, then rename it in one step. The
     temporary file is private to the user (mode 0600), which suits confidential data."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
+    def write(tmp: Path) -> None:
         if out.suffix.lower() == ".parquet":
             df.to_parquet(tmp, index=False)
         else:
             df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    paths.write_atomically(out, write)
 
 
 def _check_out(path: Path, out: Path) -> list[Problem]:
