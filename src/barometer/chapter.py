@@ -6,10 +6,13 @@ Every chapter notebook starts with::
     ch = open_chapter("02_innovation_rate", source=source, year=year, compare_year=compare_year,
                       sector=sector, lang=lang, min_cell=min_cell, seed=seed)
 
-and then uses ``ch`` to read its microdata (``ch.wave(year)``), to glue numbers into the prose
-(``ch.glue``), to show tables and figures (``ch.table``, ``ch.figure``: disclosure control,
-captions, labels and downloads in one place) and to save its reproduction records
-(``ch.reproduce``). The parameters are checked here, once, with messages that name them.
+A chapter has two parts. The **published** part works on the report's numbers (``published``)
+and may show anything. ``ch.microdata()`` starts the **microdata** part: from then on the
+chapter can read its microdata (``ch.data``, ``ch.wave()``), and everything it shows leaves
+through the output gate (:mod:`barometer.gate`): numbers are built with the typed builders
+(``ch.where``, ``ch.count``, ``ch.share``, ``ch.mean``, ``ch.statistic``, ``ch.text`` ...), and
+``ch.table``, ``ch.figure`` and ``ch.glue`` show them. Before ``ch.microdata()`` the microdata
+cannot be read, so nothing shown there can come from them.
 """
 
 from __future__ import annotations
@@ -20,10 +23,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown, display
 
-from . import figures, labels, paths, reproduce, sdc, tables
+from . import figures, labels, paths
 from . import microdata as md
+from .gate import values as gv
+from .gate.outputs import Context
+from .gate.population import GateError
+from .gate.recorder import Gate
+from .gate.rules import MARK, Rules
 
 SYNTHETIC = "synthetic"
 #: The records file; a leading underscore cannot clash with a table or figure name.
@@ -47,7 +54,16 @@ class Chapter:
     min_cell: int = 5
     seed: int = 2025
     _data: pd.DataFrame | None = field(default=None, repr=False)
-    glued: dict[str, object] = field(default_factory=dict, repr=False)
+    _gate: Gate | None = field(default=None, repr=False)
+
+    def __getstate__(self):
+        # A chapter travels with an own-data figure's drawing function (for labels): never
+        # with its microdata or its outputs.
+        state = dict(self.__dict__)
+        state["_data"] = None
+        state["_gate"] = None
+        state["_pickled"] = True
+        return state
 
     # ------------------------------------------------------------------ parameters and data
     @property
@@ -60,13 +76,25 @@ class Chapter:
         return self.data_kind == SYNTHETIC
 
     @property
+    def rules(self) -> Rules:
+        return Rules(min_cell=self.min_cell)
+
+    @property
+    def gate(self) -> Gate:
+        if self._gate is None:
+            params = (("year", self.year), ("compare_year", self.compare_year), ("min_cell", self.min_cell),
+                      ("seed", self.seed))
+            self._gate = Gate(Context(self.slug, self.data_kind, self.rules, params), self._load)
+        return self._gate
+
+    @property
     def rng(self) -> np.random.Generator:
         """A fresh generator from the chapter's seed (for bootstraps and permutations)."""
         return np.random.default_rng(self.seed)
 
-    @property
-    def data(self) -> pd.DataFrame:
-        """All waves of the configured microdata (validated against the codebook)."""
+    def _load(self) -> pd.DataFrame:
+        if self.__dict__.get("_pickled"):
+            raise GateError("a drawing function cannot read microdata: it draws the data it is given")
         if self._data is None:
             from . import io
 
@@ -74,19 +102,37 @@ class Chapter:
         return self._data
 
     @property
+    def data(self) -> pd.DataFrame:
+        """All waves of the configured microdata (validated against the codebook). Row ids
+        (the index) identify organisations for the output gate: keep them."""
+        if self.gate.phase != "microdata":
+            raise GateError("the microdata are read only after ch.microdata(): what the published part "
+                            "of a chapter shows must not come from them")
+        return self._load()
+
+    @property
     def waves(self) -> list[int]:
-        return sorted(int(w) for w in self.data["wave"].unique())
+        """The waves in the configured data (which waves a file holds is not confidential)."""
+        return sorted(int(w) for w in self._load()["wave"].unique())
 
     def has_wave(self, year: int) -> bool:
         return int(year) in self.waves
 
     def wave(self, year: int | None = None, *, all_sectors: bool = False) -> pd.DataFrame:
-        """One wave of the microdata, restricted to ``sector`` when it is set."""
+        """One wave of the microdata, restricted to ``sector`` when it is set (row ids kept)."""
         year = self.year if year is None else int(year)
         df = self.data[self.data["wave"] == year]
         if self.sector is not None and not all_sectors:
             df = df[df["sector"] == self.sector]
-        return df.reset_index(drop=True)
+        return df
+
+    def group(self, label: str, breakdown: str = "sector") -> str:
+        return labels.group(label, breakdown, self.lang)
+
+    def focus(self, year: int | None = None, *, all_sectors: bool = False) -> dict:
+        """The gate group of the chapter's focus: ``{"wave": year, "sector": sector}``."""
+        return {"wave": self.year if year is None else int(year),
+                "sector": None if all_sectors else self.sector}
 
     @property
     def files(self) -> Path:
@@ -97,9 +143,6 @@ class Chapter:
         return f"{paths.FILES}/{self.slug}/{Path(path).name}"
 
     # ------------------------------------------------------------------ labels
-    def group(self, label: str, breakdown: str = "sector") -> str:
-        return labels.group(label, breakdown, self.lang)
-
     def option(self, variable: str, code_or_label) -> str:
         return labels.option(variable, code_or_label, self.lang)
 
@@ -113,79 +156,153 @@ class Chapter:
     def sector_label(self) -> str:
         return "all sectors" if self.sector is None else self.group(self.sector)
 
-    # ------------------------------------------------------------------ prose, tables, figures
-    def glue(self, name: str, value, fmt: str | None = None) -> None:
-        """Insert a computed value into the prose (MyST-NB glue), formatted with ``fmt``.
-
-        Names start with the chapter's number (``ch01_...``) so that they are unique in the book.
-        A number that cannot be computed (NaN or infinite: an empty group in a small sector) is
-        shown as ``–``, never as "nan%"."""
-        from myst_nb import glue
-
-        prefix = f"ch{self.slug[:2]}_"
-        if not name.startswith(prefix):
-            raise ValueError(f"glue name {name!r} must start with {prefix!r} (unique across chapters)")
-        if isinstance(value, (float, np.floating)) and not np.isfinite(value):
-            text = NOT_COMPUTABLE
-        else:
-            text = fmt.format(value) if fmt else str(value)
-        self.glued[name] = text
-        glue(name, text, display=False)
-
-    def banner(self) -> None:
-        """Say which microdata the following analyses are computed on (shown before them)."""
+    # ------------------------------------------------------------------ the two parts
+    def microdata(self) -> None:
+        """Start the microdata part: say which microdata the following analyses use."""
+        self.gate.enter_microdata()
         if self.synthetic:
-            display(Markdown(
+            self.gate.note("banner", gv.fixed(
                 ":::{admonition} Synthetic data\n:class: warning\n\n"
                 "The analyses below run on the **synthetic** stand-in microdata: seeded, calibrated "
                 "to the report's published tables, and not the survey. They show the *method*. "
                 "Nothing computed from them is a finding about Dutch government; where they agree "
                 "with the report, that is by construction for calibrated numbers.\n:::\n"))
         else:
-            n = len(self.data)
             waves = ", ".join(str(w) for w in self.waves)
-            display(Markdown(
-                ":::{admonition} Your microdata\n:class: important\n\n"
-                f"The analyses below run on your file ({n} organisations; waves {waves}). "
-                f"Disclosure control: cells resting on fewer than {self.min_cell} organisations "
-                f"are suppressed ({sdc.MARK}).\n:::\n"))
+            self.gate.note("banner", gv.text(
+                ":::{{admonition}} Your microdata\n:class: important\n\n"
+                "The analyses below run on your file ({n} organisations; waves {waves}). Everything "
+                "they show passed the output check: numbers resting on fewer than {m} organisations, "
+                "and numbers that would let one work such a number out, are shown as " + MARK + ".\n:::\n",
+                n=self.count(self.everyone()), waves=gv.fixed(waves), m=gv.fixed(self.min_cell)))
 
-    def table(self, df: pd.DataFrame, name: str, caption: str, *, computed: bool,
-              spec: sdc.Spec | None = None, formats: dict[str, str] | None = None,
+    # ------------------------------------------------------------------ typed builders
+    def where(self, column, values=None, *, name: str | None = None):
+        return self.gate.builder.where(column, values, name=name)
+
+    def answered(self, *columns, how: str = "any", name: str | None = None):
+        return self.gate.builder.answered(*columns, how=how, name=name)
+
+    def everyone(self):
+        return self.gate.builder.everyone()
+
+    def universe(self, name: str):
+        """The organisations of a universe of the codebook (who was asked), over all waves."""
+        return self.gate.builder.measure(md.universe_mask(self.data, name), f"universe: {name}")
+
+    def measure(self, mask: pd.Series, name: str, *, design: bool = False):
+        return self.gate.builder.measure(mask, name, design=design)
+
+    def asked(self, column: str):
+        """Who was asked ``column`` (its universe, in the waves it was in the questionnaire)."""
+        return self.gate.builder.asked(column)
+
+    def split(self, base, parts: dict):
+        return self.gate.builder.split(base, parts)
+
+    def count(self, measure, **group):
+        return self.gate.builder.count(measure, **group)
+
+    def share(self, base, hit, **group):
+        return self.gate.builder.share(base, hit, **group)
+
+    def share_of_group(self, measure, *, part: dict, whole: dict):
+        return self.gate.builder.share_of_group(measure, part=part, whole=whole)
+
+    def mean(self, base, values, **group):
+        return self.gate.builder.mean(base, values, **group)
+
+    def sd(self, base, values, **group):
+        return self.gate.builder.sd(base, values, **group)
+
+    def median(self, base, values, **group):
+        return self.gate.builder.median(base, values, **group)
+
+    def crosstab(self, base, parts: dict, by: str | None = None, levels=None, *, margins: bool = True, **group):
+        return self.gate.builder.crosstab(base, parts, by, levels, margins=margins, **group)
+
+    def model_sample(self, rows, variables, name: str, **group):
+        return self.gate.builder.model_sample(rows, variables, name, **group)
+
+    @staticmethod
+    def statistic(value, on, *, dof=None, what: str = ""):
+        return gv.statistic(value, on, dof=dof, what=what)
+
+    @staticmethod
+    def verdict(text: str, on, *, what: str = ""):
+        return gv.verdict(text, on, what=what)
+
+    @staticmethod
+    def difference(a, b, *, what: str = ""):
+        return gv.difference(a, b, what=what)
+
+    @staticmethod
+    def text(template: str, **fields):
+        return gv.text(template, **fields)
+
+    @staticmethod
+    def fixed(value, what: str = ""):
+        return gv.fixed(value, what)
+
+    @staticmethod
+    def plain(value):
+        return gv.plain(value)
+
+    # ------------------------------------------------------------------ prose, tables, figures
+    def glue(self, name: str, value, fmt: str | None = None) -> None:
+        """Insert a value into the prose (MyST-NB glue), formatted with ``fmt``. Names start with
+        the chapter's number (``ch01_...``) so that they are unique in the book. A number that
+        cannot be computed (NaN: an empty group) is shown as ``–``, never as "nan%"; one the
+        output check does not release as ``#``."""
+        self.gate.glue(name, value, fmt)
+
+    def table(self, df: pd.DataFrame, name: str, caption, *, labels=(), formats: dict[str, str] | None = None,
               index: bool = False) -> None:
-        tables.show(df, name, caption, chapter=self, computed=computed, spec=spec,
-                           formats=formats, index=index)
+        """Show a table with its caption and CSV download. In the microdata part, cells are typed
+        values; ``labels`` names the columns that hold labels (not computed from microdata)."""
+        self.gate.table(df, name, caption, labels=labels, formats=formats, index=index)
 
-    def figure(self, fig, name: str, caption: str, alt: str, *, data: pd.DataFrame, computed: bool,
-               spec: sdc.Spec | None = None) -> None:
-        figures.show(fig, name, caption, alt, chapter=self, data=data, computed=computed, spec=spec)
-
-    def for_plot(self, df: pd.DataFrame, spec: sdc.Spec | None) -> pd.DataFrame:
-        return figures.for_plot(df, self, spec)
+    def figure(self, fig_or_draw, name: str, caption, alt, *, data: pd.DataFrame | None = None,
+               labels=(), index: bool = False) -> None:
+        """Show a figure with its caption, alt text and downloads. In the microdata part, pass a
+        function ``draw(data) -> figure`` and the typed ``data`` it draws: the gate calls it with
+        the values the output check releases (missing where a value is not shown)."""
+        self.gate.figure(fig_or_draw, name, caption, alt, data=data, labels=labels, index=index)
 
     # ------------------------------------------------------------------ reproduction
     def reproduce(self, source_ids: list[str], *, keep=None,
                   cuts: tuple[float, float] | None = None) -> pd.DataFrame:
-        """Recompute every published number of ``source_ids`` from the microdata and save the
-        records (``files/<chapter>/_reproduction.csv``) for the scorecard appendix.
+        """Recompute every published number of ``source_ids`` from the microdata (typed values)
+        and save the records (``files/<chapter>/_reproduction.csv``, through the gate) for the
+        scorecard appendix.
 
         ``keep``: optional function of the published rows returning a boolean mask of the rows
         that belong to this chapter (for a source shared between chapters, such as the summary).
         ``cuts``: climate-cluster cut points (default ``md.CLUSTER_CUTS``)."""
+        from . import reproduce
+
+        self.data  # noqa: B018  (only in the microdata part)
         rows = reproduce.comparable_published()
         rows = rows[rows["source_id"].isin(source_ids)]
         if keep is not None:
             rows = rows[keep(rows)]
-        rec = reproduce.records(self.data, rows, cuts=md.CLUSTER_CUTS if cuts is None else tuple(cuts))
-        if rec.empty:
-            rec = pd.DataFrame(columns=["source_id", "year", "breakdown", "group", "variable", "item",
-                                        "statistic", "published", "recomputed", "difference",
-                                        "tolerance", "within", "base_n", "approx", "erratum"])
+        rec = reproduce.typed_records(self.gate.builder, rows,
+                                      cuts=md.CLUSTER_CUTS if cuts is None else tuple(cuts))
         rec.insert(0, "chapter", self.slug)
-        rec["data_source"] = self.data_kind
-        self.files.mkdir(parents=True, exist_ok=True)
-        rec.to_csv(self.files / RECORDS, index=False, lineterminator="\n", float_format="%.6g")
+        uid = self.gate.records(rec, RECORDS, labels=("chapter", *reproduce.LABELS))
+        rec.attrs["gate_uid"] = uid
         return rec
+
+    @staticmethod
+    def tally(records: pd.DataFrame, column: str, match=None):
+        """How many values of ``column`` of the reproduction ``records`` (or of the rows kept
+        from them) the output check releases and equal ``match``: counted over released values
+        only, when the page is rendered."""
+        uid = records.attrs.get("gate_uid")
+        if uid is None:
+            raise GateError("tally needs the records returned by ch.reproduce (or rows of them)")
+        return gv.tally(((f"{uid}/{i}/{column}", v) for i, v in zip(records.index, records[column], strict=True)),
+                        match, what=f"{column} = {match}")
 
 
 def _check(name: str, ok: bool, message: str) -> None:
@@ -227,4 +344,4 @@ def open_chapter(slug: str, *, source=SYNTHETIC, year=2025, compare_year=2021, s
     return Chapter(slug, str(source), int(year), int(compare_year), sector, lang, int(min_cell), int(seed))
 
 
-__all__ = ["Chapter", "ParameterError", "check_parameters", "open_chapter", "SYNTHETIC", "RECORDS"]
+__all__ = ["Chapter", "ParameterError", "check_parameters", "open_chapter", "SYNTHETIC", "RECORDS", "GateError"]

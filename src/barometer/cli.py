@@ -74,7 +74,7 @@ def build_cmd(pairs, out, jobs, force, no_progress) -> None:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"{exc.strerror or exc}: {exc.filename or ''} (while building; nothing was replaced)")
-    target = out if out is not None else paths.HTML
+    target = Path(out) / "site" if out is not None else paths.HTML
     click.echo(
         f"executed {len(report.executed)} chapter(s), {len(report.skipped)} up to date; "
         f"site {'rebuilt' if rebuilt else 'up to date'}: {Path(target) / 'index.html'}"
@@ -112,8 +112,12 @@ def editions_cmd(out, only, jobs, force, no_progress) -> None:
 @click.option("--force", is_flag=True, help="Execute even when the cache says it is up to date.")
 def run_cmd(chapter, pairs, force) -> None:
     """Execute one chapter notebook (by file name or stem) into book/chapters/."""
+    params = _params(pairs)
+    if isinstance(params.get("source"), str) and params["source"] != "synthetic":
+        _fail("own microdata are run as a whole edition, so that the output check sees every chapter: "
+              "barometer build -p source FILE --out DIR")
     try:
-        report = execute_notebooks(Project(), _params(pairs), only=[chapter], force=force, progress=False)
+        report = execute_notebooks(Project(), params, only=[chapter], force=force, progress=False)
     except BuildError as exc:
         _fail(str(exc))
     state = "executed" if report.executed else "up to date"

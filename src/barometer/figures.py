@@ -1,6 +1,7 @@
-"""Every figure of the book goes through :func:`show`: one house style, a caption with the
-question, base, n, year and source, alt text, a *synthetic* label where it applies, and
-downloads (PNG, SVG and the data behind the figure as CSV).
+"""How a figure looks and is downloaded: one house style, a caption with the question, base, n,
+year and source, alt text, a *synthetic* mark where it applies, and downloads (PNG, SVG and the
+data behind the figure as CSV). What a figure may be drawn from is decided by the output gate
+(:mod:`barometer.gate`), through which every figure of the book reaches this module.
 
 Figures are saved as files and placed with a MyST ``figure`` directive, so they are numbered,
 have alt text and can be linked; the files are deterministic (no dates, fixed SVG ids).
@@ -11,18 +12,12 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import pandas as pd
 import seaborn as sns
-from IPython.display import Markdown, display
 
-from . import paths, sdc, tables
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .chapter import Chapter
+from . import paths
 
 #: Okabe-Ito, the colour-blind-safe palette (seaborn's "colorblind" is close to it).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -71,7 +66,7 @@ def _tight_bbox(fig: plt.Figure):
 
 
 def raster_cache_dir() -> Path:
-    return paths.BUILD / "cache" / "figures"
+    return paths.cache_dir() / "figures"
 
 
 def save_png(fig: plt.Figure, png: Path, bbox, svg: bytes, *, keep: bool = True) -> None:
@@ -97,29 +92,13 @@ def save_png(fig: plt.Figure, png: Path, bbox, svg: bytes, *, keep: bool = True)
     paths.write_atomically(kept, lambda tmp: shutil.copyfile(png, tmp))  # two chapters may keep it at once
 
 
-def for_plot(df: pd.DataFrame, chapter: Chapter, spec: sdc.Spec | None) -> pd.DataFrame:
-    """Data safe to draw: with real microdata, suppressed cells become missing (not drawn)."""
-    if chapter.data_kind != "own":
-        return df
-    if spec is None:
-        raise ValueError("a figure from real microdata needs an sdc.Spec")
-    _, mask = sdc.protect(df, spec, chapter.min_cell)
-    mask.index = df.index
-    return df.mask(mask)
+def save(fig: plt.Figure, folder: Path, name: str, *, svg: bool = True, keep_png: bool = True) -> dict[str, Path]:
+    """Write a figure's PNG (and SVG) into ``folder``; returns the files by kind.
 
-
-def show(fig: plt.Figure, name: str, caption: str, alt: str, *, chapter: Chapter, data: pd.DataFrame,
-         computed: bool, spec: sdc.Spec | None = None) -> None:
-    """Save (PNG, SVG, data CSV), then place the figure with its caption and download links."""
-    tables.check_name(name)
-    if not alt.strip():
-        raise ValueError(f"figure {name}: alt text is required")
-    source = tables.source_of(chapter, computed)
-    shown = tables.prepare(data, source, spec, chapter.min_cell)
-    watermark(fig, source)
-    files = chapter.files
-    files.mkdir(parents=True, exist_ok=True)
-    png, svg, csv = (files / f"{name}.{ext}" for ext in ("png", "svg", "csv"))
+    The SVG is left out for own microdata (``svg=False``): it carries the exact coordinates
+    of everything drawn. Own-data PNGs are not kept in the raster cache (``keep_png=False``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    png, svg_path = folder / f"{name}.png", folder / f"{name}.svg"
     bbox = _tight_bbox(fig)
     # Measuring the box ran the figure's layout engine (tight or constrained) at the saving
     # resolution. Left in place, the engine makes every savefig below lay the figure out again
@@ -127,21 +106,29 @@ def show(fig: plt.Figure, name: str, caption: str, alt: str, *, chapter: Chapter
     # box was measured on. (With these rc settings off, None means "no engine".)
     with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         fig.set_layout_engine(None)
+    files = {"PNG": png}
     # Fixed SVG ids and no dates: two builds give byte-identical files.
     with mpl.rc_context({"svg.hashsalt": "barometer"}):
-        fig.savefig(svg, bbox_inches=bbox, metadata={"Date": None, "Creator": None})
-        # Never kept from a user's own microdata: nothing derived from them outlives the build.
-        save_png(fig, png, bbox, svg.read_bytes(), keep=chapter.data_kind != "own")
+        if svg:
+            fig.savefig(svg_path, bbox_inches=bbox, metadata={"Date": None, "Creator": None})
+            save_png(fig, png, bbox, svg_path.read_bytes(), keep=keep_png)
+            files["SVG"] = svg_path
+        else:
+            svg_path.unlink(missing_ok=True)
+            save_png(fig, png, bbox, b"", keep=False)
     plt.close(fig)
-    tables.write_csv(shown, csv, source)
-    text = tables.caption_text(caption, source, chapter.min_cell)
-    links = " · ".join(f"{{download}}`{label} <{chapter.link(p)}>`"
-                       for label, p in (("PNG", png), ("SVG", svg), ("data (CSV)", csv)))
+    return files
+
+
+def markdown(slug: str, link, name: str, caption: str, alt: str, files: dict[str, Path]) -> str:
+    """The MyST figure directive that places a saved figure with its caption and downloads."""
+    links = " · ".join(f"{{download}}`{label} <{link(p)}>`"
+                       for label, p in (*files.items(),) if label != "CSV")
+    if "CSV" in files:
+        links += f" · {{download}}`data (CSV) <{link(files['CSV'])}>`"
     alt_line = " ".join(alt.split())
-    display(Markdown(
-        f":::{{figure}} {chapter.link(png)}\n:alt: {alt_line}\n:name: fig-{chapter.slug}-{name}\n:width: 100%\n\n"
-        f"{text}\n\nDownload: {links}\n:::\n"
-    ))
+    return (f":::{{figure}} {link(files['PNG'])}\n:alt: {alt_line}\n:name: fig-{slug}-{name}\n:width: 100%\n\n"
+            f"{caption}\n\nDownload: {links}\n:::\n")
 
 
-__all__ = ["PALETTE", "DIVERGING", "HIGHLIGHT", "MUTED", "REFERENCE", "style", "show", "for_plot", "watermark"]
+__all__ = ["PALETTE", "DIVERGING", "HIGHLIGHT", "MUTED", "REFERENCE", "style", "save", "markdown", "watermark"]

@@ -207,8 +207,8 @@ def _synthetic_cache(files: list[Path]) -> Path | None:
         return None  # validation names what is missing
     for f in data:
         paths.record_input(f)
-    digest = paths.files_digest([*data, *sorted(paths.PACKAGE.glob("*.py"))])
-    return paths.BUILD / "cache" / f"synthetic-{digest[:20]}.parquet"
+    digest = paths.files_digest([*data, *paths.package_files()])
+    return paths.cache_dir() / f"synthetic-{digest[:20]}.parquet"
 
 
 # --------------------------------------------------------------------------- text files

@@ -116,7 +116,7 @@ PAGES = {"book/appendices/errata.md": errata_page, "book/appendices/codebook.md"
 def _inputs_digest() -> str:
     """Digest of what the generated pages are made from: skip the work when it is unchanged."""
     return paths.files_digest([*sorted(paths.PUBLISHED.glob("*.csv")), *sorted(paths.CODEBOOK.glob("*.csv")),
-                               *sorted(paths.SYNTHETIC.glob("*.csv")), *sorted(paths.PACKAGE.glob("*.py"))])
+                               *sorted(paths.SYNTHETIC.glob("*.csv")), *paths.package_files()])
 
 
 def generate(root: Path | None = None) -> list[Path]:

@@ -51,6 +51,21 @@ INPUT_LOG_ENV = "BAROMETER_INPUT_LOG"
 OUTPUT_DIR_ENV = "BAROMETER_OUTPUT_DIR"
 #: Folder, next to the executed chapters, that holds each chapter's files (``files/<chapter>/``).
 FILES = "files"
+#: Where the build keeps what later builds can reuse (default ``_build/cache``). An edition built
+#: from own microdata points it into the edition's private folder, so that nothing derived from
+#: the microdata lands outside it.
+CACHE_DIR_ENV = "BAROMETER_CACHE_DIR"
+
+
+def package_files() -> list[Path]:
+    """Every Python file of the package, subpackages included (the key of every cache that
+    depends on the code)."""
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def cache_dir() -> Path:
+    env = os.environ.get(CACHE_DIR_ENV)
+    return Path(env) if env else BUILD / "cache"
 
 
 def chapter_files(chapter: str) -> Path:

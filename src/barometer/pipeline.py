@@ -19,6 +19,7 @@ jupyter-cache is not used because it does not see data files.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import hashlib
 import json
 import os
@@ -74,10 +75,24 @@ class Project:
     #: Where notebooks read data from (the repository); differs from ``root`` for editions,
     #: whose book sources are staged elsewhere.
     data_root: Path | None = None
+    #: An edition's private folder (``DIR/private``): executed notebooks, logs, failed runs,
+    #: gate records, the output-checking report, caches. None for the default book.
+    private: Path | None = None
 
     def __post_init__(self) -> None:
         if self.data_root is None:
             self.data_root = self.root
+
+    @property
+    def gate(self) -> Path:
+        """Where running chapters keep their gate records."""
+        return (self.private / "gate") if self.private is not None else self.chapters / ".gate"
+
+    @property
+    def raw(self) -> Path:
+        """Where executed notebooks of own microdata are kept before the output check renders
+        them into ``chapters`` (in the private folder)."""
+        return (self.private / "executed") if self.private is not None else self.chapters / ".executed"
 
     @classmethod
     def at(cls, root: Path) -> Project:
@@ -154,11 +169,19 @@ def package_digest(package: Path) -> str:
     return paths.files_digest(sorted(package.rglob("*.py")), base=package)
 
 
+def is_own(params: dict[str, Any]) -> bool:
+    """Whether the parameters point at a user's own microdata file."""
+    source = params.get("source")
+    return isinstance(source, str) and source != "synthetic"
+
+
 def cache_key(nb_path: Path, params: dict[str, Any], pkg: str, inputs: dict[str, str | None]) -> str:
     blob = json.dumps(
         {
             "notebook": file_digest(nb_path),
             "parameters": params,
+            # An own file lies outside the repository, where the input log does not look.
+            "own data": file_digest(Path(params["source"])) if is_own(params) else None,
             "package": pkg,
             "inputs": dict(sorted(inputs.items())),
         },
@@ -187,7 +210,8 @@ def _current_inputs(recorded: list[str], root: Path) -> dict[str, str | None]:
 
 def is_fresh(project: Project, nb_path: Path, params: dict[str, Any], pkg: str) -> bool:
     entry = _load_cache(project.chapters).get(nb_path.stem)
-    if not entry or not (project.chapters / nb_path.name).exists():
+    executed = project.raw if is_own(params) else project.chapters
+    if not entry or not (executed / nb_path.name).exists():
         return False
     inputs = _current_inputs(entry.get("inputs", []), project.data_root)
     return entry.get("key") == cache_key(nb_path, params, pkg, inputs)
@@ -227,7 +251,7 @@ def _scrub_output(out: dict[str, Any], root_str: str) -> None:
 
 
 def _execute_one(
-    nb_path: str, out_path: str, params: dict[str, Any], root: str, log_path: str
+    nb_path: str, out_path: str, params: dict[str, Any], root: str, log_path: str, gate_dir: str
 ) -> tuple[float, list[str]]:
     """Run one notebook in a worker process; returns (seconds, data files read).
 
@@ -237,7 +261,10 @@ def _execute_one(
     from . import kernels
 
     cwd = str(Path(out_path).parent)
-    env = {"BAROMETER_ROOT": root, paths.INPUT_LOG_ENV: log_path, paths.OUTPUT_DIR_ENV: cwd}
+    from .gate.recorder import RECORD_DIR_ENV
+
+    env = {"BAROMETER_ROOT": root, paths.INPUT_LOG_ENV: log_path, paths.OUTPUT_DIR_ENV: cwd,
+           RECORD_DIR_ENV: gate_dir}
     os.environ.update(env)
     os.environ.setdefault("MPLBACKEND", "Agg")
     # One BLAS thread per kernel: several chapters run at once anyway, and multithreaded sums
@@ -396,6 +423,7 @@ def execute_many(
                     nb_params,
                     str(runs[k][0].data_root),
                     str(staging[k] / f"{nb_path.stem}.inputs"),
+                    str(runs[k][0].gate),
                 ): (k, nb_path, nb_params)
                 for k, nb_path, nb_params in todo
             }
@@ -416,6 +444,7 @@ def execute_many(
                     label = f" [{describe_params(nb_params)}]" if len(runs) > 1 else ""
                     failures.append(_describe_failure(exc, nb_path, kept) + label)
                     cache.pop(nb_path.stem, None)
+                    (project.gate / f"{nb_path.stem}.pkl").unlink(missing_ok=True)
                     failed_runs.add(k)  # never done: its site is not built
                     continue
                 nb = nbformat.read(stage / nb_path.name, as_version=4)
@@ -423,7 +452,12 @@ def execute_many(
                 nb.metadata["barometer"] = {"parameters": public_params(nb_params), "seconds": round(seconds, 2)}
                 nbformat.write(nb, stage / nb_path.name)
                 _move_files(stage, project.chapters, nb_path.stem)
-                os.replace(stage / nb_path.name, project.chapters / nb_path.name)
+                if is_own(nb_params):
+                    # Not publishable as it is: the output check renders it into chapters/.
+                    project.raw.mkdir(parents=True, exist_ok=True)
+                    os.replace(stage / nb_path.name, project.raw / nb_path.name)
+                else:
+                    os.replace(stage / nb_path.name, project.chapters / nb_path.name)
                 cache[nb_path.stem] = {
                     "key": cache_key(nb_path, nb_params, pkg, _current_inputs(inputs, project.data_root)),
                     "inputs": inputs,
@@ -548,14 +582,17 @@ def _swap_in(built: Path, target: Path) -> None:
 
 def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT, *,
                     sources: bool = True) -> Project:
-    """A staged copy of the book's sources for a parameter set, whose site goes to ``out``.
+    """An edition: the book built with other parameters into its own folder ``out``.
 
-    Each edition keeps its own executed chapters and cache, so building the Gemeente
-    edition does not invalidate the default one. With ``sources=False`` the book's sources
-    are not copied yet (:func:`stage_sources`), for when they are still being generated.
-    """
+    ``out/site/`` holds what may be published (the site); ``out/private/`` everything else: the
+    staged book sources and executed chapters, the build cache, failed notebooks, logs and, for
+    own microdata, the gate records and the output-checking report. Each edition keeps its own
+    executed chapters and cache, so building the Gemeente edition does not invalidate the
+    default one. With ``sources=False`` the book's sources are not copied yet
+    (:func:`stage_sources`), for when they are still being generated."""
     out = Path(out).resolve()
-    stage = root / "_build" / ".editions" / _slug(out)
+    private = out / PRIVATE
+    stage = private / "stage"
     stage.mkdir(parents=True, exist_ok=True)
     if sources:
         stage_sources(stage, params, root)
@@ -564,17 +601,19 @@ def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT, 
         root=stage,
         notebooks=root / "notebooks",
         chapters=book / "chapters",
-        html=out,
+        html=out / SITE,
         work=stage / "_work",
         # One folder per edition: two editions failing in the same chapter keep both notebooks.
-        failed=root / "_build" / "failed" / out.name,
+        failed=private / "failed",
         data_root=root,
+        private=private,
     )
 
 
 def stage_sources(stage: Path, params: dict[str, Any], root: Path = paths.ROOT) -> None:
     """Copy the book's configuration and pages (not its executed chapters) into an edition's
-    stage, with the edition's parameters announced on every page."""
+    stage, with the edition's parameters announced on every page. The generated appendices of
+    an own-data edition are written in its stage, not in the repository."""
     for name in ("_toc.yml", "references.bib", "CITATION.cff"):
         if (root / name).exists():
             shutil.copyfile(root / name, stage / name)
@@ -587,10 +626,10 @@ def stage_sources(stage: Path, params: dict[str, Any], root: Path = paths.ROOT) 
             if child.name != "chapters":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
     shutil.copytree(root / "book", book, dirs_exist_ok=True, ignore=shutil.ignore_patterns("chapters"))
+    if is_own(params):
+        from . import pages
 
-
-def _slug(path: Path) -> str:
-    return hashlib.sha256(str(path).encode()).hexdigest()[:12] + "-" + path.name
+        pages.generate(stage)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -605,28 +644,144 @@ def build(
     force: bool = False,
     progress: bool = True,
 ) -> tuple[ExecutionReport, bool]:
-    """Execute what changed and rebuild the site; the previous site survives any failure."""
+    """Execute what changed and rebuild the site; the previous site survives any failure.
+
+    With own microdata (``source`` a file) the build needs an edition folder (``out``); the
+    file is validated before any kernel starts, everything runs with its temporary and cache
+    folders inside ``out/private``, and the output check (:mod:`barometer.gate`) decides what
+    the site shows before it is built."""
     from concurrent.futures import ThreadPoolExecutor
 
     from . import pages
 
     params = dict(params or {})
-    with ThreadPoolExecutor(max_workers=1) as side:
-        generated = None
-        if project is None and out is None:
-            # The generated appendices are read only by the site build, so they are written
-            # while the chapters run (the main process would otherwise wait idle).
-            generated = side.submit(pages.generate)
-            project = Project()
-        elif project is None:
-            pages.generate()  # before the edition copies the book's sources
-            project = edition_project(out, params)
-        report = execute_notebooks(project, params, jobs=jobs, force=force, progress=progress)
-        if generated is not None:
-            generated.result()
-    pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
-    rebuilt = build_book(project, force=force)
+    own = is_own(params)
+    if own and out is None and project is None:
+        raise BuildError("a book from your own microdata is built into an edition folder: add --out DIR "
+                         "(the site goes to DIR/site, everything else stays in DIR/private)")
+    if own:
+        validate_source(params["source"])
+    private = Path(out).resolve() / PRIVATE if out is not None else project.private if project else None
+    with private_environment(private) if own else contextlib.nullcontext():
+        with ThreadPoolExecutor(max_workers=1) as side:
+            generated = None
+            if project is None and out is None:
+                # The generated appendices are read only by the site build, so they are written
+                # while the chapters run (the main process would otherwise wait idle).
+                generated = side.submit(pages.generate)
+                project = Project()
+            elif project is None:
+                if not own:
+                    pages.generate()  # before the edition copies the book's sources
+                project = edition_project(out, params)
+            report = execute_notebooks(project, params, jobs=jobs, force=force, progress=progress)
+            if generated is not None:
+                generated.result()
+        if own:
+            publish_checked(project, params)
+        pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
+        rebuilt = build_book(project, force=force)
     return report, rebuilt
+
+
+PRIVATE, SITE = "private", "site"
+
+
+def validate_source(source: str) -> None:
+    """Validate an own microdata file before anything runs: a file that fails is refused with
+    the validation report, and no kernel starts."""
+    from . import io
+    from .validation import ValidationError
+
+    try:
+        io.load(source)
+    except ValidationError as exc:
+        raise BuildError(f"{Path(source).name} did not pass validation, so nothing was run. {exc}") from None
+
+
+@contextlib.contextmanager
+def private_environment(private: Path):
+    """Run an own-data build with every temporary, cache and configuration folder of the build,
+    its workers, kernels and the site builder inside the edition's private folder: nothing
+    derived from the microdata (a kernel's history, a font cache, a highlighted output, a
+    temporary file) is written anywhere else."""
+    private = Path(private)
+    home = private / "home"
+    folders = {
+        "HOME": home, "TMPDIR": private / "tmp", "IPYTHONDIR": home / ".ipython",
+        "MPLCONFIGDIR": home / ".config" / "matplotlib", "JUPYTER_RUNTIME_DIR": home / ".local" / "runtime",
+        "JUPYTER_CONFIG_DIR": home / ".jupyter", "XDG_CACHE_HOME": home / ".cache",
+        "XDG_CONFIG_HOME": home / ".config", "XDG_DATA_HOME": home / ".local" / "share",
+        paths.CACHE_DIR_ENV: private / "cache",
+    }
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    saved = {k: os.environ.get(k) for k in [*folders, "PYTHONDONTWRITEBYTECODE"]}
+    saved_tempdir = tempfile.tempdir
+    os.environ.update({k: str(v) for k, v in folders.items()})
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    tempfile.tempdir = str(folders["TMPDIR"])
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved_tempdir
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def publish_checked(project: Project, params: dict[str, Any]) -> None:
+    """The output check of an own-data edition: one ledger over every chapter's outputs, then
+    each raw executed chapter rendered with what the ledger releases, and the output-checking
+    report written to the private folder. Skipped for chapters and decisions that did not change."""
+    import nbformat
+
+    from .gate import render, report
+    from .gate.rules import Rules
+
+    rules = Rules(min_cell=int(params.get("min_cell", DEFAULT_PARAMETERS["min_cell"])))
+    records = render.load_records(project.gate)
+    stems = {p.stem for p in project.notebook_sources()}
+    records = {k: v for k, v in records.items() if k in stems}
+    state_file = project.private / "check" / "state.json"
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    digest = _sha256((render.records_digest(project.gate) + repr(rules)).encode())
+    outcome_file = project.private / "check" / "ledger.pkl"
+    if state.get("records") == digest and outcome_file.exists():
+        import pickle
+
+        outcome = pickle.loads(outcome_file.read_bytes())
+    else:
+        import pickle
+
+        outcome = render.solve(records, rules) if records else None
+        outcome_file.parent.mkdir(parents=True, exist_ok=True)
+        outcome_file.write_bytes(pickle.dumps(outcome))
+        report.write(project.private / "check", records, outcome, rules, source_name=Path(params["source"]).name,
+                     parameters=public_params(params)) if records else None
+    rendered = state.get("rendered", {})
+    for nb_path in project.notebook_sources():
+        stem = nb_path.stem
+        raw = project.raw / nb_path.name
+        if not raw.exists():
+            continue  # a notebook without the source parameter: executed straight into chapters/
+        key = _sha256(raw.read_bytes() + digest.encode())
+        target = project.chapters / nb_path.name
+        if rendered.get(stem) == key and target.exists():
+            continue
+        nb = nbformat.read(raw, as_version=4)
+        if stem in records:
+            nb = render.render_chapter(nb, records[stem], outcome, project.chapters / paths.FILES / stem)
+        else:  # nothing was checked: nothing of its output is published
+            for cell in nb.cells:
+                if cell.get("cell_type") == "code":
+                    cell["outputs"] = []
+        nbformat.write(nb, target)
+        rendered[stem] = key
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text(json.dumps({"records": digest, "rendered": rendered}, indent=1))
 
 
 # --------------------------------------------------------------------------- editions
@@ -712,7 +867,7 @@ def write_editions_index(out_root: Path, editions: dict[str, dict[str, Any]]) ->
     import html as html_lib
 
     items = "\n".join(
-        f'    <li><a href="{name}/index.html">{html_lib.escape(describe_params(params))}</a></li>'
+        f'    <li><a href="{name}/{SITE}/index.html">{html_lib.escape(describe_params(params))}</a></li>'
         for name, params in editions.items())
     page = f"""<!DOCTYPE html>
 <html lang="en">
@@ -723,7 +878,9 @@ a {{ color: #0b5394; }}</style></head>
 <body>
 <main>
   <h1>Barometer: editions</h1>
-  <p>Each edition is the whole book built with other parameters; every page of an edition states them.</p>
+  <p>Each edition is the whole book built with other parameters; every page of an edition states them.
+  An edition's folder holds its site (<code>site/</code>, what may be published) and a private part
+  (<code>private/</code>: executed notebooks, logs, caches).</p>
   <ul>
 {items}
   </ul>

@@ -11,7 +11,7 @@ Figure B2-4 and the summary's climate score for GR left out (see ``data/publishe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -39,12 +39,6 @@ TABLE_VARIABLE = {"B1-2": "channel", "B1-3": "initiative_source", "B1-4": "colla
                   "B1-9": "innovation_type", "2-20": "failure_reason"}
 # Published rows left out of comparisons because an erratum says they are not what they claim.
 EXCLUDED = {"B2-4": "E03", "summary:GR:climate_scale": "E05"}
-
-
-@dataclass(frozen=True)
-class Estimate:
-    value: float
-    base: int
 
 
 def comparable_published() -> pd.DataFrame:
@@ -80,153 +74,176 @@ def comparable_published() -> pd.DataFrame:
     return out
 
 
-def _subset(df: pd.DataFrame, row, clusters: pd.Series | None) -> pd.Series | None:
-    """Rows of the group a published number refers to (None: not computable)."""
-    breakdown, group = row.breakdown, row.group
-    if breakdown == "none" or (breakdown == "sector" and group == "Totaal"):
-        return pd.Series(True, index=df.index)
-    if breakdown == "sector":
-        return df["sector"].eq(md.canonical_group(breakdown, group))
-    if breakdown == "national_government":
-        typ = df["national_government_type"]
-        if group == "Totaal":
-            return typ.isin(["Kerndepartement", "Diensten en agentschappen", "ZBO"])
-        if group == "Uitvoering":
-            return typ.isin(["Diensten en agentschappen", "ZBO"])
-        return typ.eq(group)
-    if breakdown == "size":
-        return df["size_class"].eq(group)
-    if breakdown == "climate_cluster" and clusters is not None and group in md.CLUSTER_LABELS:
-        return clusters.eq(group).fillna(False)
-    return None
+class _Recomputer:
+    """Recomputes published rows as typed values (:mod:`barometer.gate`) from one builder.
 
+    A published number refers to a *group* (a sector, a type of national government, a size
+    class, or everyone, in one wave) and to a *measure* (who was asked, who gave the answer).
+    Climate clusters are not a spanning attribute of the gate: a cluster is part of the measure
+    ("in the strong climate cluster and innovated")."""
 
-def estimate(df: pd.DataFrame, row, clusters: pd.Series | None = None,
-             memo: dict | None = None) -> Estimate | None:
-    """The microdata value of one published row (a namedtuple with the published columns).
+    def __init__(self, builder, cuts):
+        self.b = builder
+        data = builder.data
+        self.clusters = md.climate_cluster(md.scale_score(data, "climate"), cuts)
+        self._measures: dict = {}
+        #: bases of values that are not a share, count or mean (a difference of two shares)
+        self.bases: dict[int, int] = {}
 
-    ``memo`` (a dict kept by the caller) keeps each wave's and each group's rows between calls:
-    selecting them from the wide microdata frame was most of the time of a chapter's records."""
-    if row.country != "NL" or row.statistic in ("threshold", "other", "ratio", "response_rate"):
+    def _m(self, key, make):
+        if key not in self._measures:
+            self._measures[key] = make()
+        return self._measures[key]
+
+    def group(self, row) -> tuple[dict, object] | None:
+        """(spanning group, extra measure or None) of a published row; None: not computable."""
+        g = {"wave": int(row.year)}
+        breakdown, group = row.breakdown, row.group
+        if breakdown == "none" or (breakdown == "sector" and group == "Totaal"):
+            return g, None
+        if breakdown == "sector":
+            return {**g, "sector": md.canonical_group(breakdown, group)}, None
+        if breakdown == "national_government":
+            if group == "Totaal":
+                return {**g, "national_government_type": ["Kerndepartement", "Diensten en agentschappen", "ZBO"]}, None
+            if group == "Uitvoering":
+                return {**g, "national_government_type": ["Diensten en agentschappen", "ZBO"]}, None
+            return {**g, "national_government_type": group}, None
+        if breakdown == "size":
+            return {**g, "size_class": group}, None
+        if breakdown == "climate_cluster" and group in md.CLUSTER_LABELS:
+            cl = self._m(("cluster", group), lambda: self.b.where(self.clusters, group, name=f"climate cluster {group}"))
+            return g, cl
         return None
-    if row.variable in ("stated_count", "external_study", "case_fact") or row.variable.endswith("_grade"):
-        return None
-    memo = {} if memo is None else memo
-    if ("wave", row.year) not in memo:
-        data = df[df["wave"] == row.year]
-        memo["wave", row.year] = (data, None if clusters is None else clusters.loc[data.index])
-    data, clusters = memo["wave", row.year]
-    if data.empty:
-        return None
-    if row.statistic == "pct_point_diff":
-        return _difference(data, row, clusters, memo)
-    key = ("group", row.year, row.breakdown, row.group)
-    if key not in memo:
-        mask = _subset(data, row, clusters)
-        memo[key] = None if mask is None else data[mask]
-    sub = memo[key]
-    if sub is None:
-        return None
-    var, item, stat = row.variable, row.item, row.statistic
-    if var == "response":
-        if stat == "count":
-            return Estimate(float(len(sub)), len(data))
-        if stat == "share":
-            return Estimate(100 * len(sub) / len(data), len(data))
-        return None
-    if stat == "n":
-        return _base(sub, row)
-    if var in SCALE_OF:
-        score = md.scale_score(sub, SCALE_OF[var])
-        if var == "human_capital_scale":
-            score = score[sub["innovated"].eq(1)]
-        score = score.dropna()
-        if stat == "mean":
-            return Estimate(float(score.mean()), len(score))
-        if stat == "sd":
-            return Estimate(float(score.std(ddof=1)), len(score))
-        return None
-    if stat != "pct":
-        return None
-    if var in ("innovated", "failed_attempt", "applicable_elsewhere", "knowledge_sharing_action"):
-        return _share(sub, var, lambda s: s.eq(1))
-    if var == "climate_cluster":
-        if clusters is None:
+
+    def everyone(self):
+        return self._m("everyone", self.b.everyone)
+
+    def asked_answered(self, column: str):
+        def make():
+            col = md.column(column)
+            asked = self.b.measure(md.asked(self.b.data, col), f"asked {column}")
+            return asked & self.b.where(column)
+        return self._m(("asked", column), make)
+
+    def value(self, row):
+        """The typed value of one published row, or None when microdata cannot give it."""
+        if row.country != "NL" or row.statistic in ("threshold", "other", "ratio", "response_rate"):
             return None
-        cl = clusters.loc[sub.index].dropna()
-        return Estimate(100 * float(cl.eq(item).mean()), len(cl)) if len(cl) else None
-    if var == "innovation_spectrum":
-        types = md.spectrum(sub).fillna(0)
-        hit = types.eq(1) if item.startswith("Enkelvoudig") else types.ge(2)
-        return Estimate(100 * float(hit.mean()), len(sub))
-    if var in MULTI:
-        try:
-            code = md.code_of(var, item)
-        except KeyError:
+        if row.variable in ("stated_count", "external_study", "case_fact") or row.variable.endswith("_grade"):
             return None
-        return _share(sub, f"{var}_{code}", lambda s: s.eq(1))
-    if var in SINGLE:
-        codes = COMBINED.get((var, item))
-        if codes is None:
+        if str(row.year) not in self.b.pop.waves:
+            return None
+        if row.statistic == "pct_point_diff":
+            return self._difference(row)
+        found = self.group(row)
+        if found is None:
+            return None
+        group, extra = found
+        within = (lambda m: m & extra) if extra is not None else (lambda m: m)
+        var, item, stat = row.variable, row.item, row.statistic
+        b = self.b
+        if var == "response":
+            if stat == "count":
+                value = b.count(within(self.everyone()), **group)
+                # its base, as the report gives it: all respondents of the wave
+                self.bases[id(value)] = b.count(self.everyone(), wave=group["wave"]).value
+                return value
+            if stat == "share" and extra is None:
+                return b.share_of_group(self.everyone(), part=group, whole={"wave": group["wave"]})
+            return None
+        if stat == "n":
+            return self._base(row, group, within)
+        if var in SCALE_OF:
+            score = self._m(("score", var), lambda: md.scale_score(b.data, SCALE_OF[var]))
+            base = within(self.everyone())
+            if var == "human_capital_scale":
+                base = within(self._m("innovators", lambda: b.where("innovated", 1)))
+            if stat in ("mean", "sd"):
+                return b.summary(base, score, stat, **group)
+            return None
+        if stat != "pct":
+            return None
+        if var in ("innovated", "failed_attempt", "applicable_elsewhere", "knowledge_sharing_action"):
+            return self._share(var, [1], group, within)
+        if var == "climate_cluster":
+            has = within(self._m("has cluster", lambda: b.where(self.clusters, name="has a climate cluster")))
+            hit = self._m(("cluster", item), lambda: b.where(self.clusters, item, name=f"climate cluster {item}"))
+            return b.share(has, hit, **group)
+        if var == "innovation_spectrum":
+            types = self._m("spectrum", lambda: md.spectrum(b.data).fillna(0).rename("number of types"))
+            hit = b.where(types, [1] if item.startswith("Enkelvoudig") else [2, 3, 4],
+                          name="one type" if item.startswith("Enkelvoudig") else "two or more types")
+            return b.share(within(self.everyone()), hit, **group)
+        if var in MULTI:
             try:
-                codes = [md.code_of(var, item)]
+                code = md.code_of(var, item)
             except KeyError:
                 return None
-        return _share(sub, var, lambda s: s.isin(codes))
-    if var in ("promoting_factor", "climate_statement", "preconditions_statement", "effect"):
-        statement, _, answer = item.partition(" | ")
-        try:
-            code = md.code_of(var, statement)
-        except KeyError:
-            return None
-        col = f"{var}_{code}"
-        if var == "effect":
-            ans = md.code_of("effect_answer", answer)
-            return _share(sub, col, lambda s: s.eq(ans))
-        if answer.lower() in AGREE:
-            return _share(sub, col, lambda s: s.ge(4))
-        try:
-            ans = md.code_of("promoting_factor_answer", answer)
-        except KeyError:
-            return None
-        return _share(sub, col, lambda s: s.eq(ans))
-    return None
-
-
-def _share(sub: pd.DataFrame, column: str, hit) -> Estimate | None:
-    """Percentage among those asked ``column`` who answered it."""
-    col = md.column(column)
-    asked = md.asked(sub, col)
-    values = sub.loc[asked, column].dropna()
-    if values.empty:
+            return self._share(f"{var}_{code}", [1], group, within)
+        if var in SINGLE:
+            codes = COMBINED.get((var, item))
+            if codes is None:
+                try:
+                    codes = [md.code_of(var, item)]
+                except KeyError:
+                    return None
+            return self._share(var, codes, group, within)
+        if var in ("promoting_factor", "climate_statement", "preconditions_statement", "effect"):
+            statement, _, answer = item.partition(" | ")
+            try:
+                code = md.code_of(var, statement)
+            except KeyError:
+                return None
+            col = f"{var}_{code}"
+            if var == "effect":
+                return self._share(col, [md.code_of("effect_answer", answer)], group, within)
+            if answer.lower() in AGREE:
+                return self._share(col, [4, 5], group, within)
+            try:
+                ans = md.code_of("promoting_factor_answer", answer)
+            except KeyError:
+                return None
+            return self._share(col, [ans], group, within)
         return None
-    return Estimate(100 * float(hit(values.astype("int64")).mean()), len(values))
 
+    def _share(self, column, codes, group, within):
+        """Percentage among those asked ``column`` who answered it."""
+        base = within(self.asked_answered(column))
+        hit = self.b.where(column, list(codes))
+        # A base of zero is kept (its value is not computable, and the gate decides whether the
+        # zero itself may be shown): leaving the row out would tell that the base is empty.
+        return self.b.share(base, hit, **group)
 
-def _base(sub: pd.DataFrame, row) -> Estimate | None:
-    """The n of an annex table cell: who was asked the table's question, in the group."""
-    if row.variable in SCALE_OF:
-        score = md.scale_score(sub, SCALE_OF[row.variable]).dropna()
-        return Estimate(float(len(score)), len(score))
-    if row.source_id == "B1-8" or row.variable == "innovated":
-        return Estimate(float(len(sub)), len(sub))
-    variable = TABLE_VARIABLE.get(row.source_id, row.variable)
-    cols = md.items(variable) or [variable]
-    asked = md.asked(sub, md.column(cols[0]))
-    return Estimate(float(asked.sum()), int(asked.sum()))
+    def _base(self, row, group, within):
+        """The n of an annex table cell: who was asked the table's question, in the group."""
+        b = self.b
+        if row.variable in SCALE_OF:
+            score = self._m(("score", row.variable), lambda: md.scale_score(b.data, SCALE_OF[row.variable]))
+            return b.count(within(self._m(("has score", row.variable),
+                                          lambda: b.where(score, name=f"has a {row.variable}"))), **group)
+        if row.source_id == "B1-8" or row.variable == "innovated":
+            return b.count(within(self.everyone()), **group)
+        variable = TABLE_VARIABLE.get(row.source_id, row.variable)
+        cols = md.items(variable) or [variable]
+        col = md.column(cols[0])
+        asked = self._m(("asked only", cols[0]), lambda: b.measure(md.asked(b.data, col), f"asked {cols[0]}"))
+        return b.count(within(asked), **group)
 
-
-def _difference(data: pd.DataFrame, row, clusters, memo: dict) -> Estimate | None:
-    if row.breakdown != "climate_cluster" or clusters is None:
-        return None
-    out = []
-    for group in ("Krachtig", "Beperkt"):
-        r = row._replace(group=group, statistic="pct")
-        est = estimate(data, r, clusters, memo)
-        if est is None:
+    def _difference(self, row):
+        if row.breakdown != "climate_cluster":
             return None
-        out.append(est)
-    return Estimate(out[0].value - out[1].value, out[0].base + out[1].base)
+        parts = []
+        for group in ("Krachtig", "Beperkt"):
+            v = self.value(row._replace(group=group, statistic="pct"))
+            if v is None:
+                return None
+            parts.append(v)
+        from .gate.values import difference
+
+        value = difference(parts[0], parts[1], what="strong minus limited climate")
+        self.bases[id(value)] = sum(_base_n(p) for p in parts)
+        return value
 
 
 def tolerance(row) -> float:
@@ -244,29 +261,71 @@ def tolerance(row) -> float:
     return 0.5
 
 
-def records(df: pd.DataFrame, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUTS) -> pd.DataFrame:
-    """Reproduction records: each computable published row beside its recomputed value."""
+def typed_records(builder, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUTS) -> pd.DataFrame:
+    """Reproduction records as typed values: each computable published row beside its value
+    recomputed from the builder's microdata (``recomputed``, a typed share, count, mean or
+    difference), the published value, the difference and whether it lies within tolerance
+    (both resting on the recomputed value)."""
+    from .gate.values import published, statistic, verdict
+
     if rows is None:
         rows = comparable_published()
-    df = df.reset_index(drop=True)  # callers concatenate waves; masks below align on the index
-    clusters = md.climate_cluster(md.scale_score(df, "climate"), cuts)
+    r = _Recomputer(builder, cuts)
     out = []
-    memo: dict = {}
-    for r in rows.itertuples(index=False):
-        est = estimate(df, r, clusters, memo)
-        if est is None:
+    for row in rows.itertuples(index=False):
+        value = r.value(row)
+        if value is None:
             continue
-        tol = tolerance(r)
-        if r.statistic == "mean" and r.variable in SCALE_OF and est.base:
+        tol = tolerance(row)
+        base = r.bases.get(id(value), _base_n(value))  # (before rounding makes a new value)
+        if row.statistic == "mean" and row.variable in SCALE_OF and base:
             # A mean of k whole-number items over n organisations lies on a grid of 1/(n k).
-            k = len(md.scale_items(SCALE_OF[r.variable]))
-            tol = max(tol, 0.005 + 0.5 / (est.base * k))
-        diff = est.value - float(r.value)
+            k = len(md.scale_items(SCALE_OF[row.variable]))
+            tol = max(tol, 0.005 + 0.5 / (base * k))
+        diff = float(value.value) - float(row.value)
+        within = bool(abs(diff) <= tol + 1e-9) if np.isfinite(diff) else None
+        if isinstance(value.value, float):
+            value = dataclasses.replace(value, value=round(value.value, 4))
         out.append({
-            "source_id": r.source_id, "year": r.year, "breakdown": r.breakdown, "group": r.group,
-            "variable": r.variable, "item": r.item, "statistic": r.statistic,
-            "published": float(r.value), "recomputed": round(est.value, 4), "difference": round(diff, 4),
-            "tolerance": tol, "within": bool(abs(diff) <= tol + 1e-9), "base_n": est.base,
-            "approx": bool(r.approx), "erratum": getattr(r, "erratum", ""),
+            "source_id": row.source_id, "year": row.year, "breakdown": row.breakdown, "group": row.group,
+            "variable": row.variable, "item": row.item, "statistic": row.statistic,
+            "published": published(float(row.value), what=f"{row.source_id} {row.item}"),
+            "recomputed": value, "difference": statistic(round(diff, 4), [value], what="recomputed - published"),
+            "tolerance": tol,
+            "within": verdict({True: "True", False: "False", None: "–"}[within], [value],
+                              what="within tolerance"),
+            "base_n": statistic(base, [value], what="base of the recomputed value"),
+            "approx": bool(row.approx), "erratum": getattr(row, "erratum", ""),
         })
-    return pd.DataFrame(out)
+    columns = ["source_id", "year", "breakdown", "group", "variable", "item", "statistic", "published",
+               "recomputed", "difference", "tolerance", "within", "base_n", "approx", "erratum"]
+    return pd.DataFrame(out, columns=columns)
+
+
+#: Columns of the records that are labels (not computed from microdata).
+LABELS = ("source_id", "year", "breakdown", "group", "variable", "item", "statistic", "tolerance", "approx",
+          "erratum")
+
+
+def _base_n(value) -> int:
+    """The base of a recomputed value: the base cell of a share, the cell of a count or mean."""
+    if value.kind == "share":
+        return value.cells[1].n
+    if value.cells:
+        return max(c.n for c in value.cells)
+    return 0
+
+
+def records(df: pd.DataFrame, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUTS) -> pd.DataFrame:
+    """Reproduction records with plain values (for the synthetic-data fidelity report)."""
+    from .gate.builders import Builder
+    from .gate.values import plain
+
+    typed = typed_records(Builder(df.reset_index(drop=True)), rows, cuts)
+    out = typed.copy()
+    for col in ("published", "recomputed", "difference", "base_n"):
+        out[col] = [float(plain(v)) for v in typed[col]]
+    out["recomputed"] = out["recomputed"].round(4)
+    out["base_n"] = out["base_n"].astype(int)
+    out["within"] = [plain(v) == "True" for v in typed["within"]]
+    return out[out["recomputed"].notna()].reset_index(drop=True)

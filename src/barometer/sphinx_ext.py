@@ -139,7 +139,7 @@ class WarningCounter(logging.Handler):
 
 
 def highlight_cache_dir() -> Path:
-    return paths.BUILD / "cache" / "highlight"
+    return paths.cache_dir() / "highlight"
 
 
 def cached_highlighting(highlight_block, salt: str, store: Path, warning_count):

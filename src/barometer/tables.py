@@ -1,25 +1,16 @@
-"""Every table of the book goes through :func:`show`: one place for disclosure control,
-captions, the data-source label and the CSV download.
-
-A table computed from real microdata is protected (``barometer.sdc``) before anything is
-shown or written; a table computed from synthetic microdata carries the label *synthetic*
-in its caption and in a ``data_source`` column of its CSV; a table of published numbers is
-shown as published.
+"""How a table looks and is downloaded: captions, the data-source label, display formats, HTML
+and CSV. What a table may *contain* is decided by the output gate (:mod:`barometer.gate`); every
+table of the book reaches this module through it.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
 
-from . import sdc
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .chapter import Chapter
+from .gate.rules import MARK
 
 SOURCES = ("published", "synthetic", "own")
 SYNTHETIC_PREFIX = "Synthetic data (a stand-in, not the survey):"
@@ -35,45 +26,34 @@ def check_name(name: str) -> str:
     return name
 
 
-def source_of(chapter: Chapter, computed: bool) -> str:
-    """'published' for numbers of the report, else the chapter's microdata source kind."""
-    return chapter.data_kind if computed else "published"
-
-
 def caption_text(caption: str, source: str, min_cell: int | None = None) -> str:
     if source == "synthetic":
         return f"{SYNTHETIC_PREFIX} {caption}"
     if source == "own":
-        return f"{OWN_PREFIX} {caption} Cells resting on fewer than {min_cell} organisations are shown as {sdc.MARK}."
+        return (f"{OWN_PREFIX} {caption} Numbers resting on fewer than {min_cell} organisations, and "
+                f"numbers that would let one work such a number out, are shown as {MARK}.")
     return caption
 
 
-def prepare(df: pd.DataFrame, source: str, spec: sdc.Spec | None, min_cell: int) -> pd.DataFrame:
-    """What may be shown and exported: protected when from real microdata."""
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
-    if source == "own":
-        if spec is None:
-            raise ValueError("a table from real microdata needs an sdc.Spec (which columns are counts and bases)")
-        df, _ = sdc.protect(df, spec, min_cell)
-    return df
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and pd.notna(v)
 
 
-def _formatted(df: pd.DataFrame, formats: dict[str, str] | None) -> pd.DataFrame:
-    """Display strings: the given formats; whole numbers without decimals; others to one decimal."""
+def formatted(df: pd.DataFrame, formats: dict[str, str] | None) -> pd.DataFrame:
+    """Display strings: the given formats; whole numbers without decimals; others to one decimal.
+    Cells that are not numbers (labels, the mark ``#``) are shown as they are."""
     out = df.copy().astype(object)
     formats = formats or {}
     for col in out.columns:
         values = df[col]
+        numbers = [v for v in values if _is_number(v)]
+        if not numbers:
+            continue
         if col in formats:
             fmt = formats[col]
-        elif pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-            continue
         else:
-            numbers = pd.to_numeric(values, errors="coerce").dropna()
-            fmt = "{:.0f}" if (numbers == numbers.round()).all() else "{:.1f}"
-        out[col] = [fmt.format(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and pd.notna(v)
-                    else v for v in values]
+            fmt = "{:.0f}" if all(float(v).is_integer() for v in numbers) else "{:.1f}"
+        out[col] = [fmt.format(v) if _is_number(v) else v for v in values]
     out.columns.name = None
     return out.fillna("–")
 
@@ -93,23 +73,4 @@ def write_csv(df: pd.DataFrame, path, source: str) -> None:
     out.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
 
 
-def show(df: pd.DataFrame, name: str, caption: str, *, chapter: Chapter, computed: bool,
-         spec: sdc.Spec | None = None, formats: dict[str, str] | None = None,
-         index: bool = False) -> None:
-    """Protect, caption, export and display one table.
-
-    ``computed``: True when the numbers were computed from the chapter's microdata source,
-    False when they are the report's published numbers."""
-    check_name(name)
-    source = source_of(chapter, computed)
-    shown = prepare(df, source, spec, chapter.min_cell)
-    if index:
-        shown = shown.reset_index()
-    path = chapter.files / f"{name}.csv"
-    write_csv(shown, path, source)
-    text = caption_text(caption, source, chapter.min_cell)
-    display(HTML(to_html(_formatted(shown, formats), text, f"tbl-{chapter.slug}-{name}", False)))
-    display(Markdown(f"Download this table: {{download}}`{name}.csv <{chapter.link(path)}>`"))
-
-
-__all__ = ["show", "prepare", "caption_text", "write_csv", "check_name", "SOURCES"]
+__all__ = ["formatted", "to_html", "caption_text", "write_csv", "check_name", "SOURCES"]

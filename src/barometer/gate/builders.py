@@ -1,0 +1,214 @@
+"""Typed builders: the only way a number computed from microdata becomes publishable.
+
+A chapter asks its builder for measures (properties of organisations over the whole file) and
+for counts, shares and means of a measure within a group; the builder computes the number *and*
+records the cells it rests on, so that the gate can check it. The builder also declares how
+measures relate (a base is the sum of those who have the property and those who do not), which
+is what lets the edition ledger follow a hidden count from one table to another.
+
+Typical use in a chapter (``ch`` delegates to its builder)::
+
+    innovators = ch.where("innovated", 1)
+    asked = innovators & ch.answered("innovation_type_1")
+    ch.share(asked, ch.where("innovation_type_1", 1), wave=2025, sector="Gemeente")
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .population import SPANNING, Cell, GateError, Measure, Population, describe_group
+from .values import Value, flatten, statistic
+
+#: Statistics of a variable over a cell, and how each is computed.
+SUMMARIES = {
+    "mean": lambda v: float(v.mean()) if len(v) else float("nan"),
+    "sd": lambda v: float(v.std(ddof=1)) if len(v) > 1 else float("nan"),
+    "median": lambda v: float(v.median()) if len(v) else float("nan"),
+}
+
+
+class Builder:
+    """Measures, counts, shares and means of one edition's microdata."""
+
+    def __init__(self, data: pd.DataFrame):
+        self.data = data
+        self.pop = Population(data)
+        self._waves = data["wave"].astype(int).astype(str).to_numpy()
+
+    # ------------------------------------------------------------------ measures
+    def _series(self, column_or_series) -> tuple[pd.Series, str]:
+        if isinstance(column_or_series, str):
+            if column_or_series in SPANNING:
+                raise GateError(f"{column_or_series!r} is a spanning attribute: select it as a group "
+                                f"({column_or_series}=...), not as a measure")
+            return self.data[column_or_series], column_or_series
+        s = column_or_series
+        if not isinstance(s, pd.Series):
+            raise GateError("a measure is defined by a column name or a Series over all organisations")
+        if not s.index.equals(self.data.index):
+            raise GateError(f"series {s.name!r} must have one entry per organisation of the file "
+                            "(compute it on ch.data, not on a subset)")
+        return s, str(s.name or "derived")
+
+    def _domain(self, present: pd.Series) -> frozenset[str]:
+        return frozenset(self._waves[present.to_numpy()])
+
+    def where(self, column_or_series, values=None, *, name: str | None = None) -> Measure:
+        """Organisations whose ``column`` (or a derived series over all of them) takes one of
+        ``values``; with ``values`` None, those with any answer."""
+        s, label = self._series(column_or_series)
+        present = s.notna()
+        if values is None:
+            mask, text = present, f"{label} answered"
+        else:
+            vals = list(values) if isinstance(values, (list, tuple, set, frozenset)) else [values]
+            mask = s.isin(vals) & present
+            text = f"{label} = {'/'.join(map(str, vals))}"
+        return self.pop.register(Measure.of(name or text, mask.to_numpy(), self._domain(present)))
+
+    def answered(self, *columns, how: str = "any", name: str | None = None) -> Measure:
+        """Organisations with an answer to any (or all) of ``columns``."""
+        frame = self.data[list(columns)].notna()
+        mask = frame.any(axis=1) if how == "any" else frame.all(axis=1)
+        text = name or (f"answered {columns[0]}" if len(columns) == 1
+                        else f"answered {how} of {', '.join(columns)}")
+        return self.pop.register(Measure.of(text, mask.to_numpy(), self._domain(mask)))
+
+    def everyone(self) -> Measure:
+        return self.pop.register(Measure.of("everyone", np.ones(self.pop.n, dtype=bool),
+                                            frozenset(self._waves), design=True))
+
+    def measure(self, mask: pd.Series, name: str, *, design: bool = False) -> Measure:
+        """A measure from a boolean series over all organisations (a universe of the codebook,
+        a derived property). It must not restrict by sector, wave or size: use groups.
+        ``design``: it says who was asked by design, not what anyone answered."""
+        s, _ = self._series(mask)
+        s = s.fillna(False).astype(bool)
+        return self.pop.register(Measure.of(name, s.to_numpy(), self._domain(s) or frozenset(self._waves),
+                                            design=design))
+
+    def asked(self, column: str) -> Measure:
+        """Who was asked ``column``: its universe in the waves it was in the questionnaire. For a
+        question everyone was asked this is a matter of design (see Measure.design)."""
+        from .. import microdata as md
+
+        col = md.column(column)
+        return self.measure(md.asked(self.data, col), f"asked {column}", design=col.universe == "all")
+
+    def split(self, base: Measure, parts: Mapping[str, Measure]) -> dict[str, Measure]:
+        """``base`` cut by ``parts`` (each intersected with it), declared as a partition of
+        ``base``; a remainder is added as ``"(rest)"`` when the parts do not cover it."""
+        cut = {k: base & m for k, m in parts.items()}
+        covered = np.zeros(self.pop.n, dtype=bool)
+        for m in cut.values():
+            if (covered & m.mask).any():
+                raise GateError(f"the parts of {base.name!r} overlap")
+            covered |= m.mask
+        rest = Measure.of(f"({base.name}) & none of ({', '.join(sorted(m.name for m in parts.values()))})",
+                          base.mask & ~covered, base.waves, design=base.design and all(m.design for m in parts.values()))
+        self.pop.partition(base, [*cut.values(), rest])
+        return {**cut, "(rest)": rest}
+
+    # ------------------------------------------------------------------ numbers
+    def cell(self, measure: Measure, group: dict) -> Cell:
+        return self.pop.cell(measure, group)
+
+    def count(self, measure: Measure, **group) -> Value:
+        c = self.cell(measure, group)
+        return Value("count", c.n, cells=(c,), what=c.label)
+
+    def share(self, base: Measure, hit: Measure, **group) -> Value:
+        """Percentage of ``base`` that has ``hit``, within ``group``."""
+        inside = base & hit
+        rest = base.without(hit)
+        self.pop.partition(base, [inside, rest])
+        c_base, c_hit, c_rest = (self.cell(m, group) for m in (base, inside, rest))
+        value = 100.0 * c_hit.n / c_base.n if c_base.n else float("nan")
+        return Value("share", value, cells=(c_hit, c_base, c_rest),
+                     what=f"% {hit.name} of {base.name} [{describe_group(group)}]")
+
+    def summary(self, base: Measure, values, stat: str = "mean", **group) -> Value:
+        """A mean, SD or median of ``values`` (a column or a series over all organisations)
+        among ``base`` within ``group``. Organisations without a value are left out (the
+        base becomes ``base`` and "has a value")."""
+        s, label = self._series(values)
+        has = base & self.where(s, name=f"{label} answered")
+        c = self.cell(has, group)
+        rows = self.pop.rows(c)
+        v = s.to_numpy()[rows].astype(float)
+        value = SUMMARIES[stat](pd.Series(v))
+        variable = f"{label}#{hashlib.sha1(np.nan_to_num(s.to_numpy(dtype=float, na_value=np.nan)).tobytes()).hexdigest()[:8]}"
+        return Value(stat, value, cells=(c,), magnitudes=((variable, c),),
+                     what=f"{stat} of {label} among {has.name} [{describe_group(group)}]")
+
+    def share_of_group(self, measure: Measure, *, part: dict, whole: dict) -> Value:
+        """Percentage of ``measure`` within the group ``whole`` that falls in its subgroup ``part``
+        (e.g. the share of one sector among all respondents of a wave)."""
+        c_part, c_whole = self.cell(measure, part), self.cell(measure, whole)
+        if not c_part.boxes <= c_whole.boxes:
+            raise GateError(f"[{describe_group(part)}] is not part of [{describe_group(whole)}]")
+        rest_boxes = c_whole.boxes - c_part.boxes
+        rest = Cell(c_part.measure, rest_boxes, c_whole.n - c_part.n,
+                    f"{measure.name} [{describe_group(whole)} but not {describe_group(part)}]")
+        value = 100.0 * c_part.n / c_whole.n if c_whole.n else float("nan")
+        return Value("share", value, cells=(c_part, c_whole, rest),
+                     what=f"% of {measure.name} [{describe_group(whole)}] in [{describe_group(part)}]")
+
+    def mean(self, base: Measure, values, **group) -> Value:
+        return self.summary(base, values, "mean", **group)
+
+    def sd(self, base: Measure, values, **group) -> Value:
+        return self.summary(base, values, "sd", **group)
+
+    def median(self, base: Measure, values, **group) -> Value:
+        return self.summary(base, values, "median", **group)
+
+    # ------------------------------------------------------------------ tables
+    def crosstab(self, base: Measure, parts: Mapping[str, Measure], by: str | None = None,
+                 levels: Iterable | None = None, *, margins: bool = True, **group) -> pd.DataFrame:
+        """Counts of ``base`` split by ``parts`` (rows, e.g. the answers of one question) and by
+        the values of the spanning attribute ``by`` (columns, e.g. wave), within ``group``.
+        The row labels are the keys of ``parts``; margins add a total column and row."""
+        split = self.split(base, parts)
+        names = list(parts)
+        if by is not None:
+            if by not in SPANNING:
+                raise GateError(f"crosstab columns must be a spanning attribute, not {by!r}")
+            levels = list(levels) if levels is not None else sorted(
+                self.data[by].dropna().unique().tolist(), key=str)
+        rows = []
+        for name in names + (["Total"] if margins else []):
+            m = base if name == "Total" else split[name]
+            row = {"": name}
+            for lvl in levels or []:
+                row[lvl] = self.count(m, **{**group, by: lvl})
+            if margins or by is None:
+                row["Total"] = self.count(m, **group)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def model_sample(self, rows: pd.Index, variables: Iterable[str], name: str, **group) -> Value:
+        """The organisations a model was fitted on, as a count: those in ``group`` with every
+        variable of the model answered. Checked against the rows the fit used."""
+        cols = [v for v in variables if v in self.data.columns]
+        complete = self.data[cols].notna().all(axis=1)
+        measure = self.measure(complete, f"complete for {name}")
+        cell = self.cell(measure, group)
+        used = np.zeros(self.pop.n, dtype=bool)
+        used[np.asarray(rows, dtype=int)] = True
+        if not np.array_equal(used, self.pop.rows(cell)):
+            raise GateError(f"model {name}: the rows it used are not the complete cases of its "
+                            f"variables within [{describe_group(group)}]; fit it on a group of ch.data")
+        return Value("count", cell.n, cells=(cell,), what=f"organisations in model {name}")
+
+
+def stat_on(value, on, dof=None, what="") -> Value:
+    return statistic(value, flatten(on), dof=dof, what=what)
+
+
+__all__ = ["Builder", "SUMMARIES", "stat_on"]
