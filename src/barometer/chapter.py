@@ -218,8 +218,22 @@ class Chapter:
     def median(self, base, values, **group):
         return self.gate.builder.median(base, values, **group)
 
-    def crosstab(self, base, parts: dict, by: str | None = None, levels=None, *, margins: bool = True, **group):
-        return self.gate.builder.crosstab(base, parts, by, levels, margins=margins, **group)
+    def crosstab(self, base, rows, columns, **options):
+        """A typed crosstab of ``base`` (see :meth:`barometer.gate.builders.Builder.crosstab`)."""
+        return self.gate.builder.crosstab(base, rows, columns, **options)
+
+    def items(self, base, items: dict, by: str | None = None, levels=None, **options):
+        """Per group, the base and each item's count and share (see
+        :meth:`barometer.gate.builders.Builder.items`)."""
+        return self.gate.builder.items(base, items, by, levels, **options)
+
+    def logit(self, formula: str, frame: pd.DataFrame, *, name: str = "", **group):
+        """Fit a logistic regression on the rows of ``frame`` (one per organisation of the file:
+        a copy of ``ch.data`` with derived columns) in ``group``; its numbers are typed
+        (:class:`barometer.gate.models.TypedModel`)."""
+        from .gate.models import TypedModel
+
+        return TypedModel(self.gate.builder, formula, frame, name or formula, group)
 
     def model_sample(self, rows, variables, name: str, **group):
         return self.gate.builder.model_sample(rows, variables, name, **group)

@@ -39,6 +39,8 @@ class Builder:
         self.data = data
         self.pop = Population(data)
         self._waves = data["wave"].astype(int).astype(str).to_numpy()
+        self._columns_of: dict[str, str] = {}  # measure id -> the column a where() tested
+        self._series_of: dict[str, pd.Series] = {}
 
     # ------------------------------------------------------------------ measures
     def _series(self, column_or_series) -> tuple[pd.Series, str]:
@@ -69,7 +71,12 @@ class Builder:
             vals = list(values) if isinstance(values, (list, tuple, set, frozenset)) else [values]
             mask = s.isin(vals) & present
             text = f"{label} = {'/'.join(map(str, vals))}"
-        return self.pop.register(Measure.of(name or text, mask.to_numpy(), self._domain(present)))
+        m = self.pop.register(Measure.of(name or text, mask.to_numpy(), self._domain(present)))
+        if values is not None and isinstance(column_or_series, str):
+            self._columns_of[m.id] = column_or_series
+        elif values is not None:
+            self._series_of[m.id] = s
+        return m
 
     def answered(self, *columns, how: str = "any", name: str | None = None) -> Measure:
         """Organisations with an answer to any (or all) of ``columns``."""
@@ -169,28 +176,106 @@ class Builder:
         return self.summary(base, values, "median", **group)
 
     # ------------------------------------------------------------------ tables
-    def crosstab(self, base: Measure, parts: Mapping[str, Measure], by: str | None = None,
-                 levels: Iterable | None = None, *, margins: bool = True, **group) -> pd.DataFrame:
-        """Counts of ``base`` split by ``parts`` (rows, e.g. the answers of one question) and by
-        the values of the spanning attribute ``by`` (columns, e.g. wave), within ``group``.
-        The row labels are the keys of ``parts``; margins add a total column and row."""
-        split = self.split(base, parts)
-        names = list(parts)
-        if by is not None:
-            if by not in SPANNING:
-                raise GateError(f"crosstab columns must be a spanning attribute, not {by!r}")
-            levels = list(levels) if levels is not None else sorted(
-                self.data[by].dropna().unique().tolist(), key=str)
+    def _axis(self, axis, levels=None) -> list[tuple[str, dict, Measure | None]]:
+        """An axis of a table: a spanning attribute (its levels are groups) or a dict of
+        labelled measures (parts of the base)."""
+        if axis is None:
+            return [("", {}, None)]
+        if isinstance(axis, str):
+            if axis not in SPANNING:
+                raise GateError(f"a table axis is a spanning attribute ({', '.join(SPANNING)}) or a dict "
+                                f"of measures, not {axis!r}")
+            if levels is None:
+                raise GateError(f"give the levels of {axis!r} (from the codebook, not from the data: "
+                                "a missing level would tell that a group is empty)")
+            return [(str(lvl), {axis: lvl}, None) for lvl in levels]
+        return [(str(label), {}, m) for label, m in axis.items()]
+
+    def crosstab(self, base: Measure, rows, columns, *, row_levels=None, column_levels=None,
+                 percent: str | None = "row", total: bool = True, row_label: str = "",
+                 column_format: str = "{} ({})", **group) -> pd.DataFrame:
+        """A crosstab of ``base`` within ``group``: counts ``"<column> (n)"`` and, with ``percent``
+        (``"row"`` or ``"column"``, or None), percentages ``"<column> (%)"``, plus ``"total (n)"``.
+
+        ``rows`` and ``columns`` are each a spanning attribute (with its ``*_levels``) or a dict
+        ``{label: measure}`` of the base's parts (the answers of one question). The first column
+        holds the row labels (``row_label``); declare it with ``labels=`` when showing the table."""
+        r_axis, c_axis = self._axis(rows, row_levels), self._axis(columns, column_levels)
+        for axis in (rows, columns):
+            if isinstance(axis, Mapping):
+                self.split(base, axis)
+        c_group = self._union_group(columns, column_levels)
+        r_group = self._union_group(rows, row_levels)
+        c_union = self._union_measure(base, columns)
+        r_union = self._union_measure(base, rows)
+        out = []
+        for r_label, r_g, r_m in r_axis:
+            row_base = base & r_m if r_m is not None else base
+            row = {row_label: r_label}
+            row_total_m = row_base & c_union if c_union is not None else row_base
+            row_total_g = {**group, **r_g, **c_group}
+            for c_label, c_g, c_m in c_axis:
+                cell_m = row_base & c_m if c_m is not None else row_base
+                cell_g = {**group, **r_g, **c_g}
+                row[column_format.format(c_label, "n")] = self.count(cell_m, **cell_g)
+                if percent == "row":
+                    row[column_format.format(c_label, "%")] = (
+                        self.share(row_total_m, c_m, **cell_g) if c_m is not None else
+                        self.share_of_group(row_total_m, part=cell_g, whole=row_total_g))
+                elif percent == "column":
+                    col_total_m = (base & c_m if c_m is not None else base)
+                    col_total_m = col_total_m & r_union if r_union is not None else col_total_m
+                    col_g = {**group, **c_g, **r_group}
+                    row[column_format.format(c_label, "%")] = (
+                        self.share(col_total_m, r_m, **cell_g) if r_m is not None else
+                        self.share_of_group(col_total_m, part=cell_g, whole=col_g))
+            if total:
+                row["total (n)"] = self.count(row_total_m, **row_total_g)
+            out.append(row)
+        return pd.DataFrame(out)
+
+    def _union_group(self, axis, levels) -> dict:
+        if isinstance(axis, str):
+            return {axis: list(levels)}
+        return {}
+
+    def _union_measure(self, base: Measure, axis) -> Measure | None:
+        if isinstance(axis, Mapping):
+            union = None
+            for m in axis.values():
+                union = m if union is None else union | m
+            return base & union
+        return None
+
+    def items(self, base: Measure, items: Mapping[str, Measure], by: str | None = None, levels=None, *,
+              total: bool = True, counts: bool = True, total_label: str = "Total",
+              column_format: str = "{} ({})", **group) -> pd.DataFrame:
+        """One row per level of ``by`` (and a total row): the base ``"n"`` and, per item, the number
+        ``"<item> (n)"`` and percentage ``"<item> (%)"`` of the base that has it. An item is a
+        measure (e.g. ``where("innovation_type_1", 1)``); its percentage is among those of the
+        base who answered its question (``answered(column)`` is taken from the measure's name when
+        it is a ``where`` of one column)."""
+        groups = [(str(lvl), {**group, by: lvl}) for lvl in levels] if by is not None else []
+        if total or by is None:
+            groups.append((total_label, {**group, **({by: list(levels)} if by is not None else {})}))
         rows = []
-        for name in names + (["Total"] if margins else []):
-            m = base if name == "Total" else split[name]
-            row = {"": name}
-            for lvl in levels or []:
-                row[lvl] = self.count(m, **{**group, by: lvl})
-            if margins or by is None:
-                row["Total"] = self.count(m, **group)
+        for label, g in groups:
+            row = {by or "": label, "n": self.count(base, **g)}
+            for name, m in items.items():
+                answered = self._answered_of(m)
+                item_base = base & answered if answered is not None else base
+                if counts:
+                    row[column_format.format(name, "n")] = self.count(item_base & m, **g)
+                row[column_format.format(name, "%")] = self.share(item_base, m, **g)
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def _answered_of(self, m: Measure) -> Measure | None:
+        column = self._columns_of.get(m.id)
+        if column is not None:
+            return self.where(column)
+        series = self._series_of.get(m.id)
+        return self.where(series) if series is not None else None
 
     def model_sample(self, rows: pd.Index, variables: Iterable[str], name: str, **group) -> Value:
         """The organisations a model was fitted on, as a count: those in ``group`` with every

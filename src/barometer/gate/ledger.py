@@ -427,7 +427,12 @@ class _CoverModel:
             found = [k for k in keys if k is not None and (self.row_of(self.cells[k]) * (t > 0)).any()]
         if not found:
             found = [k for k in keys if k is not None]
-        return list(dict.fromkeys(found))
+        found = list(dict.fromkeys(found))
+        # Hiding a count that the other released counts determine protects nothing: prefer the
+        # ones that would really be unknown.
+        released = [k for k in keys if k is not None]
+        useful = [k for k in found if not self.linear_pinned(k, [r for r in released if r != k])[0]]
+        return useful or found
 
     def linear_pinned(self, target_key, released_keys) -> tuple[bool, list]:
         """For sums (magnitudes): whether the target's sum is a linear function of released sums

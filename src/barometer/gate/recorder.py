@@ -82,8 +82,11 @@ class Gate:
         if index:
             frame = frame.reset_index()
             labels = (*labels, *[c for c in frame.columns if c not in df.columns])
-        out = Output(self._uid("table", name), "table", name, self.phase, caption=self._text(caption),
-                     frame=frame.reset_index(drop=True), labels=tuple(labels), formats=formats)
+        labels = tuple(labels)
+        # A table of labels only (codebook wording) holds nothing computed from microdata.
+        phase = PUBLISHED if self.phase == MICRODATA and set(frame.columns) <= set(labels) else self.phase
+        out = Output(self._uid("table", name), "table", name, phase, caption=self._text(caption),
+                     frame=frame.reset_index(drop=True), labels=labels, formats=formats)
         self._emit(out)
 
     def figure(self, fig_or_draw, name: str, caption, alt, *, data: pd.DataFrame | None = None,
