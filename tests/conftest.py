@@ -60,19 +60,18 @@ def executed_text(project: Project, stem: str) -> str:
 
 
 def build_edition(tmp_path_factory, name: str, params: dict):
-    """Build the book with ``params`` into a temporary folder; yields the site, then cleans up."""
+    """Build the book with ``params`` into a temporary edition folder; yields its site, then
+    removes the edition."""
     import os
-
-    from barometer import pipeline
 
     ready = os.environ.get("BAROMETER_TEST_SITE")  # developers: reuse a built site (browser tests)
     if ready and not params:
         yield Path(ready)
         return
-    out = tmp_path_factory.mktemp(name) / "html"
+    out = tmp_path_factory.mktemp(name) / "edition"
     build(params, out=out, progress=False)
-    yield out
-    shutil.rmtree(paths.BUILD / ".editions" / pipeline._slug(out.resolve()), ignore_errors=True)
+    yield out / "site"
+    shutil.rmtree(out, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +81,5 @@ def site(tmp_path_factory):
 
 
 def edition_chapters(site: Path) -> Path:
-    """The executed chapters folder of the edition that built ``site``."""
-    from barometer import pipeline
-
-    return paths.BUILD / ".editions" / pipeline._slug(site.resolve()) / "book" / "chapters"
+    """The executed chapters folder of the edition whose site is ``site`` (in its private part)."""
+    return site.parent / "private" / "stage" / "book" / "chapters"

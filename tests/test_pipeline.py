@@ -158,9 +158,11 @@ def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_pr
     built = build_editions(editions, out, progress=False, root=mini_project.root)
     assert built == {"gr": True, "gemeente": True, "zbo": True}
     index = (out / "index.html").read_text()
-    assert 'href="gr/index.html"' in index and 'href="gemeente/index.html"' in index
+    assert 'href="gr/site/index.html"' in index and 'href="gemeente/site/index.html"' in index
     for name, sector in (("gr", "GR"), ("gemeente", "Gemeente")):
-        page = (out / name / "book" / "chapters" / "01_a.html").read_text()
+        # Each edition's folder: its site, and a private part with everything else.
+        assert sorted(p.name for p in (out / name).iterdir() if not p.name.startswith(".")) == ["private", "site"]
+        page = (out / name / "site" / "book" / "chapters" / "01_a.html").read_text()
         assert f"sector = {sector}" in page  # the banner of every page
         assert f"sector {sector} sum 3" in page  # the chapter ran with the edition's parameter
     again = build_editions(editions, out, progress=False, root=mini_project.root)
@@ -169,7 +171,7 @@ def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_pr
     only = build_editions({"gr": {"sector": "GR"}}, out, progress=False, root=mini_project.root)
     assert only == {"gr": False}
     index = (out / "index.html").read_text()
-    assert 'href="gr/index.html"' in index and 'href="gemeente/index.html"' in index
+    assert 'href="gr/site/index.html"' in index and 'href="gemeente/site/index.html"' in index
 
 
 @pytest.mark.slow
@@ -182,16 +184,17 @@ def test_an_edition_whose_chapter_fails_keeps_its_site_while_the_others_are_buil
     # Three editions: the middle one's site is the one held back for the end (see build_editions).
     editions = {"gr": {"sector": "GR"}, "zbo": {"sector": "Zbo"}, "recht": {"sector": "Recht"}}
     assert build_editions(editions, out, progress=False, root=mini_project.root) == dict.fromkeys(editions, True)
-    zbo_before = (out / "zbo" / "book" / "chapters" / "01_a.html").read_bytes()
+    zbo_before = (out / "zbo" / "site" / "book" / "chapters" / "01_a.html").read_bytes()
     make_notebook(mini_project.root / "notebooks" / "01_a.ipynb",
                   "if sector == 'Zbo':\n    raise ValueError('no Zbo today')\nprint('sector', sector, 'changed')\n")
     with pytest.raises(BuildError, match=r"01_a.*no Zbo today.*sector = Zbo"):
         build_editions(editions, out, progress=False, root=mini_project.root)
     for name, sector in (("gr", "GR"), ("recht", "Recht")):
-        assert f"sector {sector} changed" in (out / name / "book" / "chapters" / "01_a.html").read_text()
-    assert (out / "zbo" / "book" / "chapters" / "01_a.html").read_bytes() == zbo_before
+        assert f"sector {sector} changed" in (out / name / "site" / "book" / "chapters" / "01_a.html").read_text()
+    assert (out / "zbo" / "site" / "book" / "chapters" / "01_a.html").read_bytes() == zbo_before
+    assert (out / "zbo" / "private" / "failed" / "01_a.ipynb").exists()  # kept in its private part
     index = (out / "index.html").read_text()
-    assert all(f'href="{name}/index.html"' in index for name in editions)
+    assert all(f'href="{name}/site/index.html"' in index for name in editions)
 
 
 def test_each_edition_keeps_its_failed_notebooks_apart(mini_project, tmp_path):
@@ -199,8 +202,11 @@ def test_each_edition_keeps_its_failed_notebooks_apart(mini_project, tmp_path):
 
     a = edition_project(tmp_path / "editions" / "zbo", {"sector": "Zbo"}, root=mini_project.root)
     b = edition_project(tmp_path / "editions" / "recht", {"sector": "Recht"}, root=mini_project.root)
-    # Both failing in the same chapter must not overwrite each other's executed notebook.
-    assert a.failed != b.failed and a.failed.name == "zbo" and b.failed.name == "recht"
+    # Both failing in the same chapter must not overwrite each other's executed notebook, and a
+    # failed notebook stays in its edition's private part.
+    assert a.failed != b.failed
+    assert a.failed == tmp_path / "editions" / "zbo" / "private" / "failed"
+    assert a.html == tmp_path / "editions" / "zbo" / "site"
 
 
 def test_files_digest_covers_names_and_contents(tmp_path):

@@ -188,7 +188,8 @@ class Chapter:
 
     def universe(self, name: str):
         """The organisations of a universe of the codebook (who was asked), over all waves."""
-        return self.gate.builder.measure(md.universe_mask(self.data, name), f"universe: {name}")
+        self.data  # noqa: B018  (only in the microdata part)
+        return self.gate.builder.universe(name)
 
     def measure(self, mask: pd.Series, name: str, *, design: bool = False):
         return self.gate.builder.measure(mask, name, design=design)
@@ -197,8 +198,10 @@ class Chapter:
         """Who was asked ``column`` (its universe, in the waves it was in the questionnaire)."""
         return self.gate.builder.asked(column)
 
-    def split(self, base, parts: dict):
-        return self.gate.builder.split(base, parts)
+    def split(self, base, parts: dict, *, exhaustive: bool = False):
+        """``base`` cut into ``parts`` (see :meth:`barometer.gate.builders.Builder.split`); with
+        ``exhaustive`` the parts cover the base by definition (checked on the data)."""
+        return self.gate.builder.split(base, parts, exhaustive=exhaustive)
 
     def count(self, measure, **group):
         return self.gate.builder.count(measure, **group)
@@ -274,7 +277,10 @@ class Chapter:
               index: bool = False) -> None:
         """Show a table with its caption and CSV download. In the microdata part, cells are typed
         values; ``labels`` names the columns that hold labels (not computed from microdata)."""
-        self.gate.table(df, name, caption, labels=labels, formats=formats, index=index)
+        uid = self.gate.table(df, name, caption, labels=labels, formats=formats, index=index)
+        # So that ch.tally can count the released values of this table (or of rows kept from it).
+        df.attrs["gate_uid"] = uid
+        df.attrs["gate_rows"] = {label: i for i, label in enumerate(df.index)}
 
     def figure(self, fig_or_draw, name: str, caption, alt, *, data: pd.DataFrame | None = None,
                labels=(), index: bool = False) -> None:
@@ -305,17 +311,19 @@ class Chapter:
         rec.insert(0, "chapter", self.slug)
         uid = self.gate.records(rec, RECORDS, labels=("chapter", *reproduce.LABELS))
         rec.attrs["gate_uid"] = uid
+        rec.attrs["gate_rows"] = {label: i for i, label in enumerate(rec.index)}
         return rec
 
     @staticmethod
-    def tally(records: pd.DataFrame, column: str, match=None):
-        """How many values of ``column`` of the reproduction ``records`` (or of the rows kept
-        from them) the output check releases and equal ``match``: counted over released values
-        only, when the page is rendered."""
-        uid = records.attrs.get("gate_uid")
-        if uid is None:
-            raise GateError("tally needs the records returned by ch.reproduce (or rows of them)")
-        return gv.tally(((f"{uid}/{i}/{column}", v) for i, v in zip(records.index, records[column], strict=True)),
+    def tally(table: pd.DataFrame, column: str, match=None):
+        """How many values of ``column`` of a table already shown (``ch.table``) or of the
+        reproduction records (``ch.reproduce``), or of rows kept from either, the output check
+        releases and equal ``match`` (any, when None): counted over released values only, when
+        the page is rendered."""
+        uid, rows = table.attrs.get("gate_uid"), table.attrs.get("gate_rows")
+        if uid is None or rows is None:
+            raise GateError("tally counts the values of a table shown with ch.table or of ch.reproduce's records")
+        return gv.tally(((f"{uid}/{rows[i]}/{column}", v) for i, v in zip(table.index, table[column], strict=True)),
                         match, what=f"{column} = {match}")
 
 

@@ -120,11 +120,7 @@ class _Recomputer:
         return self._m("everyone", self.b.everyone)
 
     def asked_answered(self, column: str):
-        def make():
-            col = md.column(column)
-            asked = self.b.measure(md.asked(self.b.data, col), f"asked {column}")
-            return asked & self.b.where(column)
-        return self._m(("asked", column), make)
+        return self._m(("asked", column), lambda: self.b.asked(column) & self.b.where(column))
 
     def value(self, row):
         """The typed value of one published row, or None when microdata cannot give it."""
@@ -158,7 +154,7 @@ class _Recomputer:
             score = self._m(("score", var), lambda: md.scale_score(b.data, SCALE_OF[var]))
             base = within(self.everyone())
             if var == "human_capital_scale":
-                base = within(self._m("innovators", lambda: b.where("innovated", 1)))
+                base = within(self._m("innovators", lambda: b.universe("innovators")))
             if stat in ("mean", "sd"):
                 return b.summary(base, score, stat, **group)
             return None
@@ -226,8 +222,7 @@ class _Recomputer:
             return b.count(within(self.everyone()), **group)
         variable = TABLE_VARIABLE.get(row.source_id, row.variable)
         cols = md.items(variable) or [variable]
-        col = md.column(cols[0])
-        asked = self._m(("asked only", cols[0]), lambda: b.measure(md.asked(b.data, col), f"asked {cols[0]}"))
+        asked = self._m(("asked only", cols[0]), lambda: b.asked(cols[0]))
         return b.count(within(asked), **group)
 
     def _difference(self, row):

@@ -68,6 +68,9 @@ def to_html(df: pd.DataFrame, caption: str, anchor: str, index: bool) -> str:
 
 def write_csv(df: pd.DataFrame, path, source: str) -> None:
     out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:  # numbers beside the mark: written as the numeric columns are
+            out[col] = [f"{v:.6g}" if isinstance(v, float) and pd.notna(v) else v for v in out[col]]
     out.insert(len(out.columns), "data_source", source)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")

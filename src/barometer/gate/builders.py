@@ -41,6 +41,7 @@ class Builder:
         self._waves = data["wave"].astype(int).astype(str).to_numpy()
         self._columns_of: dict[str, str] = {}  # measure id -> the column a where() tested
         self._series_of: dict[str, pd.Series] = {}
+        self._values_of: dict[str, tuple] = {}  # measure id -> (column, values) of a where()
 
     # ------------------------------------------------------------------ measures
     def _series(self, column_or_series) -> tuple[pd.Series, str]:
@@ -57,8 +58,19 @@ class Builder:
                             "(compute it on ch.data, not on a subset)")
         return s, str(s.name or "derived")
 
-    def _domain(self, present: pd.Series) -> frozenset[str]:
-        return frozenset(self._waves[present.to_numpy()])
+    def _domain(self, columns=()) -> frozenset[str]:
+        """The waves in which a property can hold: those of the questionnaire that had its
+        columns (the codebook says so, not the data: that nobody in a wave gave an answer is
+        a finding, not a matter of design), within the waves of the file."""
+        from .. import microdata as md
+
+        waves = set()
+        for c in columns:
+            try:
+                waves |= {str(y) for y in md.column(c).years}
+            except KeyError:
+                return frozenset(self.pop.waves)
+        return frozenset(waves & set(self.pop.waves)) if columns else frozenset(self.pop.waves)
 
     def where(self, column_or_series, values=None, *, name: str | None = None) -> Measure:
         """Organisations whose ``column`` (or a derived series over all of them) takes one of
@@ -71,55 +83,126 @@ class Builder:
             vals = list(values) if isinstance(values, (list, tuple, set, frozenset)) else [values]
             mask = s.isin(vals) & present
             text = f"{label} = {'/'.join(map(str, vals))}"
-        m = self.pop.register(Measure.of(name or text, mask.to_numpy(), self._domain(present)))
+        columns = [column_or_series] if isinstance(column_or_series, str) else []
+        supersets = ()
+        if values is not None:  # an answer lies within "answered"
+            supersets = (self.where(column_or_series, name=f"{label} answered").id,)
+        m = self.pop.register(Measure.of(name or text, mask.to_numpy(), self._domain(columns), supersets=supersets))
         if values is not None and isinstance(column_or_series, str):
             self._columns_of[m.id] = column_or_series
+            self._values_of[m.id] = (column_or_series, tuple(vals))
         elif values is not None:
             self._series_of[m.id] = s
         return m
 
+    def relations(self):
+        """The measures and how they relate, for the ledger."""
+        return self.pop.measures, self.pop.partitions, self.pop.subsets
+
     def answered(self, *columns, how: str = "any", name: str | None = None) -> Measure:
-        """Organisations with an answer to any (or all) of ``columns``."""
+        """Organisations with an answer to any (or all) of ``columns`` (one column: the same
+        measure as ``where(column)``)."""
+        if len(columns) == 1 and name is None:
+            return self.where(columns[0])
         frame = self.data[list(columns)].notna()
         mask = frame.any(axis=1) if how == "any" else frame.all(axis=1)
-        text = name or (f"answered {columns[0]}" if len(columns) == 1
-                        else f"answered {how} of {', '.join(columns)}")
-        return self.pop.register(Measure.of(text, mask.to_numpy(), self._domain(mask)))
+        text = name or f"answered {how} of {', '.join(columns)}"
+        each = tuple(self.where(c).id for c in columns)
+        relation = {"subsets": each} if how == "any" else {"supersets": each}
+        return self.pop.register(Measure.of(text, mask.to_numpy(), self._domain(columns), **relation))
 
     def everyone(self) -> Measure:
         return self.pop.register(Measure.of("everyone", np.ones(self.pop.n, dtype=bool),
-                                            frozenset(self._waves), design=True))
+                                            frozenset(self.pop.waves), design=True))
 
-    def measure(self, mask: pd.Series, name: str, *, design: bool = False) -> Measure:
+    def measure(self, mask: pd.Series, name: str, *, design: bool = False, waves=None) -> Measure:
         """A measure from a boolean series over all organisations (a universe of the codebook,
         a derived property). It must not restrict by sector, wave or size: use groups.
-        ``design``: it says who was asked by design, not what anyone answered."""
+        ``design``: it says who was asked by design, not what anyone answered; ``waves``: the
+        waves in which it can hold by design (default: every wave of the file)."""
         s, _ = self._series(mask)
         s = s.fillna(False).astype(bool)
-        return self.pop.register(Measure.of(name, s.to_numpy(), self._domain(s) or frozenset(self._waves),
-                                            design=design))
+        domain = frozenset(str(w) for w in waves) & self.pop.waves if waves is not None else frozenset(self.pop.waves)
+        return self.pop.register(Measure.of(name, s.to_numpy(), domain, design=design))
+
+    def universe(self, name: str) -> Measure:
+        """The organisations of a universe of the codebook (who was asked), over all waves. One
+        concept, one definition: "innovators" is the measure ``innovated = 1`` and "failed" is
+        ``failed_attempt = 1``, whichever way a chapter asks for them."""
+        from .. import microdata as md
+
+        if name == "all":
+            return self.everyone()
+        if name == "innovators":
+            return self.where("innovated", 1)
+        if name == "failed":
+            return self.where("failed_attempt", 1)
+        return self.measure(md.universe_mask(self.data, name), f"universe: {name}")
 
     def asked(self, column: str) -> Measure:
-        """Who was asked ``column``: its universe in the waves it was in the questionnaire. For a
+        """Who was asked ``column``: its universe, in the waves it was in the questionnaire. For a
         question everyone was asked this is a matter of design (see Measure.design)."""
         from .. import microdata as md
 
         col = md.column(column)
-        return self.measure(md.asked(self.data, col), f"asked {column}", design=col.universe == "all")
+        universe = self.universe(col.universe)
+        years = {str(y) for y in col.years}
+        if years >= self.pop.waves:
+            return universe
+        in_waves = self.measure(self.data["wave"].astype(int).astype(str).isin(years),
+                                f"in the questionnaire of {'/'.join(sorted(years))}", design=True, waves=years)
+        m = universe & in_waves
+        return self.pop.register(Measure.of(m.name, m.mask, m.waves, design=col.universe == "all"))
 
-    def split(self, base: Measure, parts: Mapping[str, Measure]) -> dict[str, Measure]:
+    def split(self, base: Measure, parts: Mapping[str, Measure], *, exhaustive: bool = False) -> dict[str, Measure]:
         """``base`` cut by ``parts`` (each intersected with it), declared as a partition of
-        ``base``; a remainder is added as ``"(rest)"`` when the parts do not cover it."""
+        ``base``. The result holds each part, ``"(all parts)"`` (the base within any part) and
+        ``"(rest)"`` (the base within none). When the parts are every answer the codebook allows
+        for one column and nobody in the base is outside them, the parts split the base exactly:
+        no rest is declared, as a reader knows that the answers add up to the base."""
         cut = {k: base & m for k, m in parts.items()}
         covered = np.zeros(self.pop.n, dtype=bool)
         for m in cut.values():
             if (covered & m.mask).any():
                 raise GateError(f"the parts of {base.name!r} overlap")
             covered |= m.mask
-        rest = Measure.of(f"({base.name}) & none of ({', '.join(sorted(m.name for m in parts.values()))})",
-                          base.mask & ~covered, base.waves, design=base.design and all(m.design for m in parts.values()))
-        self.pop.partition(base, [*cut.values(), rest])
-        return {**cut, "(rest)": rest}
+        names = ", ".join(sorted(m.name for m in parts.values()))
+        design = base.design and all(m.design for m in parts.values())
+        rest = Measure.of(f"({base.name}) & none of ({names})", base.mask & ~covered, base.waves, design=design,
+                          supersets=(base.id,))
+        if exhaustive and rest.mask.any():
+            raise GateError(f"the parts of {base.name!r} do not cover it: {int(rest.mask.sum())} organisations "
+                            "are in none of them")
+        if (exhaustive or self._exhaustive(parts.values())) and not rest.mask.any():
+            self.pop.partition(base, list(cut.values()))
+            return {**cut, "(all parts)": base, "(rest)": rest}
+        union = Measure.of(f"({base.name}) & any of ({names})", base.mask & covered, base.waves, design=design,
+                           supersets=(base.id,), subsets=tuple(m.id for m in cut.values()))
+        self.pop.partition(base, [union, rest])
+        self.pop.partition(union, list(cut.values()))
+        return {**cut, "(all parts)": union, "(rest)": rest}
+
+    def _exhaustive(self, parts) -> bool:
+        """Whether ``parts`` are answers of one column that together cover every code the
+        codebook allows for it (a binary item: 0 and 1)."""
+        from .. import microdata as md
+
+        columns, values = set(), set()
+        for m in parts:
+            spec = self._values_of.get(m.id)
+            if spec is None:
+                return False
+            columns.add(spec[0])
+            values |= set(spec[1])
+        if len(columns) != 1:
+            return False
+        column = columns.pop()
+        try:
+            col = md.column(column)
+        except KeyError:
+            return False
+        allowed = {0, 1} if col.kind in ("binary", "option") else set(col.codes)
+        return bool(allowed) and allowed <= {int(v) for v in values if float(v).is_integer()}
 
     # ------------------------------------------------------------------ numbers
     def cell(self, measure: Measure, group: dict) -> Cell:
@@ -144,14 +227,31 @@ class Builder:
         among ``base`` within ``group``. Organisations without a value are left out (the
         base becomes ``base`` and "has a value")."""
         s, label = self._series(values)
-        has = base & self.where(s, name=f"{label} answered")
+        has = base & (self.where(values) if isinstance(values, str) else self.where(s, name=f"{label} answered"))
         c = self.cell(has, group)
         rows = self.pop.rows(c)
         v = s.to_numpy()[rows].astype(float)
         value = SUMMARIES[stat](pd.Series(v))
         variable = f"{label}#{hashlib.sha1(np.nan_to_num(s.to_numpy(dtype=float, na_value=np.nan)).tobytes()).hexdigest()[:8]}"
-        return Value(stat, value, cells=(c,), magnitudes=((variable, c),),
+        return Value(stat, value, cells=(c,), magnitudes=((variable, c),), checks=self._code_counts(values, v),
                      what=f"{stat} of {label} among {has.name} [{describe_group(group)}]")
+
+    @staticmethod
+    def _code_counts(values, v: np.ndarray) -> tuple[tuple[str, int], ...]:
+        """For an answer on a scale of codes (a Likert item): how many gave each code. A mean
+        beside the answers' distribution tells the sum of the codes, which with the other counts
+        can give a hidden one away, so a mean of a coded answer rests on every code's count."""
+        from .. import microdata as md
+
+        if not isinstance(values, str):
+            return ()
+        try:
+            col = md.column(values)
+        except KeyError:
+            return ()
+        if col.kind not in ("likert", "code") or not col.codes:
+            return ()
+        return tuple((f"{values} = {k}", int((v == float(k)).sum())) for k in col.codes)
 
     def share_of_group(self, measure: Measure, *, part: dict, whole: dict) -> Value:
         """Percentage of ``measure`` within the group ``whole`` that falls in its subgroup ``part``
@@ -201,33 +301,35 @@ class Builder:
         ``{label: measure}`` of the base's parts (the answers of one question). The first column
         holds the row labels (``row_label``); declare it with ``labels=`` when showing the table."""
         r_axis, c_axis = self._axis(rows, row_levels), self._axis(columns, column_levels)
-        for axis in (rows, columns):
-            if isinstance(axis, Mapping):
-                self.split(base, axis)
+        c_union = r_union = None
+        if isinstance(columns, Mapping):
+            c_union = self.split(base, columns)["(all parts)"]
+        if isinstance(rows, Mapping):
+            r_union = self.split(base, rows)["(all parts)"]
         c_group = self._union_group(columns, column_levels)
         r_group = self._union_group(rows, row_levels)
-        c_union = self._union_measure(base, columns)
-        r_union = self._union_measure(base, rows)
         out = []
         for r_label, r_g, r_m in r_axis:
             row_base = base & r_m if r_m is not None else base
             row = {row_label: r_label}
-            row_total_m = row_base & c_union if c_union is not None else row_base
+            # the row's total: its parts within the columns' parts (the columns' split of it)
+            row_total_m = self.split(row_base, columns)["(all parts)"] if c_union is not None else row_base
             row_total_g = {**group, **r_g, **c_group}
             for c_label, c_g, c_m in c_axis:
                 cell_m = row_base & c_m if c_m is not None else row_base
                 cell_g = {**group, **r_g, **c_g}
                 row[column_format.format(c_label, "n")] = self.count(cell_m, **cell_g)
+                # A percentage's numerator is the very cell counted beside it.
                 if percent == "row":
                     row[column_format.format(c_label, "%")] = (
-                        self.share(row_total_m, c_m, **cell_g) if c_m is not None else
+                        self.share(row_total_m, cell_m, **cell_g) if c_m is not None else
                         self.share_of_group(row_total_m, part=cell_g, whole=row_total_g))
                 elif percent == "column":
                     col_total_m = (base & c_m if c_m is not None else base)
-                    col_total_m = col_total_m & r_union if r_union is not None else col_total_m
+                    col_total_m = self.split(col_total_m, rows)["(all parts)"] if r_union is not None else col_total_m
                     col_g = {**group, **c_g, **r_group}
                     row[column_format.format(c_label, "%")] = (
-                        self.share(col_total_m, r_m, **cell_g) if r_m is not None else
+                        self.share(col_total_m, cell_m, **cell_g) if r_m is not None else
                         self.share_of_group(col_total_m, part=cell_g, whole=col_g))
             if total:
                 row["total (n)"] = self.count(row_total_m, **row_total_g)
@@ -238,14 +340,6 @@ class Builder:
         if isinstance(axis, str):
             return {axis: list(levels)}
         return {}
-
-    def _union_measure(self, base: Measure, axis) -> Measure | None:
-        if isinstance(axis, Mapping):
-            union = None
-            for m in axis.values():
-                union = m if union is None else union | m
-            return base & union
-        return None
 
     def items(self, base: Measure, items: Mapping[str, Measure], by: str | None = None, levels=None, *,
               total: bool = True, counts: bool = True, total_label: str = "Total",

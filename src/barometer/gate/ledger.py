@@ -66,44 +66,20 @@ class Outcome:
         return self.decisions[uid].status
 
 
-class _Components:
-    """Union-find over measure ids, joined by declared partitions."""
-
-    def __init__(self, ids):
-        self.parent = {i: i for i in ids}
-
-    def find(self, i):
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[ra] = rb
-
-
 class Ledger:
     def __init__(self, boxes: list[tuple[str, ...]], box_of_row: np.ndarray, measures: dict[str, Measure],
-                 partitions: set[tuple[str, tuple[str, ...]]], rules: Rules):
+                 partitions: set[tuple[str, tuple[str, ...]]], rules: Rules,
+                 subsets: set[tuple[str, str]] = frozenset()):
         self.boxes = boxes
         self.box_wave = [b[0] for b in boxes]
         self.box_of_row = box_of_row
         self.rules = rules
-        # Two definitions that select the same organisations are linked when the set is large
-        # (then the equality is no accident: "asked the type question" and "innovated" in a
-        # file where every innovator was asked); small equal sets stay apart, or the attacker
-        # would be credited with coincidences it cannot know.
-        link_min = max(2 * rules.min_cell, 10)
-        self.alias: dict[str, str] = {}
-        by_content: dict[str, str] = {}
-        for mid in sorted(measures):
-            m = measures[mid]
-            if m.n >= link_min:
-                self.alias[mid] = by_content.setdefault(m.content, mid)
-            else:
-                self.alias[mid] = mid
+        # Measures are linked by their definition (the same name and rows), not by rows alone:
+        # two definitions that happen to select the same organisations in this file stay apart,
+        # or the attacker would be credited with coincidences it cannot know (an answer nobody
+        # gave would make its "rest" equal to the whole). The builders give one concept one
+        # definition (a universe is always named as a universe).
+        self.alias: dict[str, str] = {mid: mid for mid in measures}
         self.measures = {mid: m for mid, m in measures.items() if self.alias[mid] == mid}
         parts = set()
         for p, c in partitions:
@@ -112,8 +88,21 @@ class Ledger:
                 children = tuple(sorted({self.alias[x] for x in c} - {parent}))
                 parts.add((parent, children, len(children) < len(set(c))))
         self.partitions = sorted(parts)
+        self.subsets = sorted({(c, p) for c, p in subsets if c in self.measures and p in self.measures and c != p})
+        # Which measures are related (a part and its whole, a subset and its superset).
+        self.neighbours: dict[str, set[str]] = defaultdict(set)
+        self.partition_of: dict[str, list[tuple]] = defaultdict(list)
+        for entry in self.partitions:
+            parent, children, _ = entry
+            for m in (parent, *children):
+                self.partition_of[m].append(entry)
+                self.neighbours[m] |= {parent, *children} - {m}
+        for c, p in self.subsets:
+            self.neighbours[c].add(p)
+            self.neighbours[p].add(c)
         self.values: dict[str, Value] = {}
         self.forced: dict[str, Decision] = {}
+        self.everyone_id = next((mid for mid, m in self.measures.items() if m.name == "everyone"), None)
 
     def canonical(self, cell: Cell) -> Cell:
         mid = self.alias.get(cell.measure, cell.measure)
@@ -152,27 +141,37 @@ class Ledger:
                 holders[c.key].append(uid)
         return cells, holders, of_value
 
-    def _components(self) -> _Components:
-        comps = _Components(self.measures)
-        for p, children, _ in self.partitions:
-            for c in children:
-                comps.union(p, c)
-        return comps
+    #: How far from a disclosive cell's measure the attacker's model reaches, in relations
+    #: (parts, wholes, subsets): two steps cover a total minus its parts, an answer within its
+    #: question, and an answer within a base within the respondents.
+    REACH = 2
 
-    def _structural_zeros(self, cells, comps) -> set[tuple]:
+    def local_measures(self, m0: str) -> frozenset[str]:
+        """The measures the attacker's model of a cell of ``m0`` holds: those within REACH
+        relations, every member of a partition one of them is in, and everyone."""
+        seen, frontier = {m0}, {m0}
+        for _ in range(self.REACH):
+            frontier = {n for m in frontier for n in self.neighbours.get(m, ())} - seen
+            seen |= frontier
+        for m in list(seen):
+            for parent, children, _ in self.partition_of.get(m, ()):
+                seen |= {parent, *children}
+        if self.everyone_id is not None:
+            seen.add(self.everyone_id)
+        return frozenset(seen)
+
+    def _structural_zeros(self, cells) -> set[tuple]:
         """Zero cells that the relations between measures alone pin at zero, whatever is
         published: hiding them protects nothing (see :mod:`barometer.gate.rules`)."""
         zeros = [c for c in cells.values() if c.n == 0 and c.boxes and self.rules.cell_sensitive(c)]
-        by_comp: dict[str, list[Cell]] = defaultdict(list)
-        for c in cells.values():
-            by_comp[comps.find(c.measure)].append(c)
         found = set()
-        for comp in {comps.find(z.measure) for z in zeros}:
-            comp_zeros = [z for z in zeros if comps.find(z.measure) == comp]
-            model = _CoverModel(self, comp, comps, by_comp[comp])
-            for z in comp_zeros:
-                if model.structurally_zero(z):
-                    found.add(z.key)
+        models: dict[frozenset, _CoverModel] = {}
+        for z in zeros:
+            local = self.local_measures(z.measure)
+            if local not in models:
+                models[local] = _CoverModel(self, local, cells)
+            if models[local].structurally_zero(z):
+                found.add(z.key)
         return found
 
     # ------------------------------------------------------------------ primary
@@ -207,8 +206,7 @@ class Ledger:
     def solve(self, *, time_limit: float = 10.0) -> Outcome:
         start = time.perf_counter()
         cells, holders, of_value = self._cells()
-        comps = self._components()
-        structural = self._structural_zeros(cells, comps)
+        structural = self._structural_zeros(cells)
         decisions = self._primary(of_value, structural)
         outcome = Outcome(decisions, set())
         outcome.structural_zeros = len(structural)
@@ -216,38 +214,37 @@ class Ledger:
         def released_keys() -> set:
             return {c.key for uid, own in of_value.items() if decisions[uid].status == RELEASED for c in own}
 
-        by_comp: dict[str, list[Cell]] = defaultdict(list)
-        for c in cells.values():
-            by_comp[comps.find(c.measure)].append(c)
         released = released_keys()
-        for comp, comp_cells in by_comp.items():
-            comp_targets = [c for c in comp_cells if self.rules.cell_sensitive(c) and c.key not in structural]
-            if not comp_targets:
-                continue
-            model = _CoverModel(self, comp, comps, comp_cells)
-            for t in comp_targets:
-                rounds = 0
-                while True:
-                    rounds += 1
-                    safe, candidates, used = model.check(t, released, time_limit)
-                    outcome.programmes += used
-                    if safe:
-                        break
-                    outcome.exposed_found += rounds == 1
-                    candidates = [k for k in candidates if k in released]
-                    if not candidates or rounds > 4 * len(comp_cells) + 10:
-                        # Fail closed: nothing published in this component stays.
-                        outcome.unprotectable.append(t.label)
-                        for c in comp_cells:
-                            if c.key in released:
-                                self._hide(c.key, holders, decisions, outcome, "secondary",
-                                           f"protects {t.label} (no smaller choice pinned it down)")
-                        released = released_keys()
-                        break
-                    k = min(candidates, key=lambda key: (cells[key].n == 0, cells[key].n, len(key[1])))
-                    self._hide(k, holders, decisions, outcome, "secondary", f"protects {t.label}")
+        targets = sorted((c for c in cells.values() if self.rules.cell_sensitive(c) and c.key not in structural),
+                         key=lambda c: (c.measure, sorted(c.boxes)))
+        models: dict[frozenset, _CoverModel] = {}
+        for t in targets:
+            local = self.local_measures(t.measure)
+            if local not in models:
+                models[local] = _CoverModel(self, local, cells)
+            model = models[local]
+            rounds = 0
+            while True:
+                rounds += 1
+                safe, candidates, used = model.check(t, released, time_limit)
+                outcome.programmes += used
+                if safe:
+                    break
+                outcome.exposed_found += rounds == 1
+                candidates = [k for k in candidates if k in released]
+                if not candidates or rounds > 4 * len(model.cells) + 10:
+                    # Fail closed: nothing published about the cell's measures stays.
+                    outcome.unprotectable.append(t.label)
+                    for k in list(model.cells):
+                        if k in released:
+                            self._hide(k, holders, decisions, outcome, "secondary",
+                                       f"protects {t.label} (no smaller choice pinned it down)")
                     released = released_keys()
-        self._magnitudes(decisions, outcome, comps)
+                    break
+                k = min(candidates, key=lambda key: (cells[key].n == 0, cells[key].n, len(key[1])))
+                self._hide(k, holders, decisions, outcome, "secondary", f"protects {t.label}")
+                released = released_keys()
+        self._magnitudes(decisions, outcome)
         outcome.hidden_cells = set(cells) - released_keys()
         outcome.seconds = time.perf_counter() - start
         return outcome
@@ -260,7 +257,7 @@ class Ledger:
                 decisions[uid] = Decision(SUPPRESSED, rule, detail)
 
     # ------------------------------------------------------------------ magnitudes
-    def _magnitudes(self, decisions, outcome, comps) -> None:
+    def _magnitudes(self, decisions, outcome) -> None:
         """Hide means whose variable's sum over a disclosive cell follows from released means."""
         by_var: dict[str, dict[tuple, list[str]]] = defaultdict(lambda: defaultdict(list))
         cell_of: dict[tuple, Cell] = {}
@@ -277,12 +274,12 @@ class Ledger:
                             if any(decisions[u].status == RELEASED for u in uids)]
                 targets = [k for k in entries if self.rules.cell_sensitive(cell_of[k]) and k not in released]
                 for t in targets:
-                    comp = comps.find(t[0])
-                    rows = [k for k in released if comps.find(k[0]) == comp]
+                    local = self.local_measures(t[0])
+                    rows = [k for k in released if k[0] in local]
                     if not rows:
                         continue
-                    model = _CoverModel(self, comp, comps, [cell_of[k] for k in {*rows, t}])
-                    pinned, certificate = model.linear_pinned(t, rows)
+                    model = _CoverModel(self, local, {k: cell_of[k] for k in {*rows, t}}, bridge=False)
+                    pinned, certificate = model.linear_pinned(t, rows, counts=False)
                     if pinned:
                         k = min(certificate, key=lambda key: (cell_of[key].n, len(key[1])))
                         for u in entries[k]:
@@ -296,16 +293,33 @@ class Ledger:
 
 
 class _CoverModel:
-    """The attacker's integer programme for one component of related measures."""
+    """The attacker's integer programme for one component of related measures.
 
-    def __init__(self, ledger: Ledger, comp: str, comps: _Components, comp_cells: list[Cell]):
+    Unknowns: the count of each measure of the component in each *super-box* (the boxes no
+    cell tells apart, merged). Equalities: partitions (a base is the sum of its parts) and the
+    released counts. Every measure is part of *everyone* (the respondents), so the model also
+    holds everyone's counts, with each measure's count at most everyone's in every box; and the
+    model of everyone's own component takes from every other released count the lower bound it
+    puts on the number of respondents in its group (a count of innovators in a group says the
+    group has at least that many organisations; a total minus its released parts says as much
+    of the rest)."""
+
+    def __init__(self, ledger: Ledger, local: frozenset[str], all_cells: dict, *, bridge: bool = True):
         self.ledger = ledger
-        measures = sorted({m for m in ledger.measures if comps.find(m) == comp})
-        comp_cells = [ledger.canonical(c) for c in comp_cells]
-        self.cells = {c.key: c for c in comp_cells}
-        relevant = sorted(set().union(*(c.boxes for c in comp_cells)))
-        # Boxes that no cell of the component tells apart are one unknown.
-        signature: dict[int, tuple] = {b: tuple(sorted(i for i, c in enumerate(comp_cells) if b in c.boxes))
+        self.everyone = ledger.everyone_id if bridge else None
+        measures = sorted(local if bridge else local - {ledger.everyone_id})
+        comp_cells = [c for c in all_cells.values() if c.measure in local]
+        self.is_everyone = self.everyone is not None
+        extra: list[Cell] = []
+        # Lower bounds on the respondents come from every released count outside the model.
+        self.bound_cells: list[Cell] = [c for c in all_cells.values() if c.measure not in local and c.boxes] \
+            if self.is_everyone else []
+        self.cells = {c.key: c for c in [*comp_cells, *extra]}
+        signature_cells = list(self.cells.values()) + self.bound_cells
+        relevant = sorted(set().union(*(c.boxes for c in signature_cells))) if signature_cells else []
+        # Boxes that no cell tells apart are one unknown.
+        distinct = list(dict.fromkeys(c.boxes for c in signature_cells))
+        signature: dict[int, tuple] = {b: tuple(i for i, boxes in enumerate(distinct) if b in boxes)
                                        for b in relevant}
         groups: dict[tuple, list[int]] = defaultdict(list)
         for b, sig in signature.items():
@@ -322,7 +336,7 @@ class _CoverModel:
         rows, data_, cols = [], [], []
         nrow = 0
         for p, children, degenerate in ledger.partitions:
-            if comps.find(p) != comp:
+            if p not in local or not all(c in local for c in children):
                 continue
             for j in range(len(self.super_boxes)):
                 # A part equal to the whole (linked measures): the other parts are empty.
@@ -337,6 +351,23 @@ class _CoverModel:
                     data_.append(w)
                 nrow += 1
         self.partition_rows = (rows, cols, data_, nrow)
+        # A subset's count is at most its superset's, box by box; every measure lies within
+        # everyone (the respondents).
+        urows, ucols, udata = [], [], []
+        nu = 0
+        pairs = [(c, p) for c, p in ledger.subsets if c in local and p in local]
+        if self.everyone is not None:
+            pairs += [(m, self.everyone) for m in measures if m != self.everyone]
+        for c, p in pairs:
+            for j in range(len(self.super_boxes)):
+                vc, vp = self.var.get((c, j)), self.var.get((p, j))
+                if vc is None:
+                    continue
+                urows += [nu] * (2 if vp is not None else 1)
+                ucols += [vc] + ([vp] if vp is not None else [])
+                udata += [1.0] + ([-1.0] if vp is not None else [])
+                nu += 1
+        self.subset_rows = (urows, ucols, udata, nu)
         # The true counts: a feasible point, used to check the model itself.
         self.truth = np.zeros(self.nvar)
         for (m, j), v in self.var.items():
@@ -350,24 +381,56 @@ class _CoverModel:
         t = self.row_of(cell)
         if not t.any():
             return True
-        a, b, _ = self._equalities(set())
-        cons = [optimize.LinearConstraint(t.reshape(1, -1), 1, np.inf)]
-        if a.shape[0]:
-            cons.append(optimize.LinearConstraint(a, b, b))
+        cons = [optimize.LinearConstraint(t.reshape(1, -1), 1, np.inf), *self._constraints(set())[0]]
         res = optimize.milp(np.zeros(self.nvar), constraints=cons, integrality=np.ones(self.nvar),
                             bounds=optimize.Bounds(0, np.inf))
         return res.status != 0
 
-    def row_of(self, cell: Cell) -> np.ndarray:
+    def row_of(self, cell: Cell, measure: str | None = None) -> np.ndarray:
         row = np.zeros(self.nvar)
         for j, sb in enumerate(self.super_boxes):
             if sb <= cell.boxes:
-                v = self.var.get((cell.measure, j))
+                v = self.var.get((measure or cell.measure, j))
                 if v is not None:
                     row[v] = 1.0
         return row
 
-    def _equalities(self, released: set) -> tuple[sparse.csr_matrix, np.ndarray, list]:
+    def _lower_bounds(self, released: set) -> tuple[list[np.ndarray], list[float], list]:
+        """For everyone's component: from each released count of another measure, a lower bound
+        on the respondents of its group; from a released count and released counts of the same
+        measure inside its group (disjoint), a lower bound on the rest of the group."""
+        rows, rhs, keys = [], [], []
+        if not self.is_everyone:
+            return rows, rhs, keys
+        by_measure: dict[str, list[Cell]] = defaultdict(list)
+        for c in self.bound_cells:
+            if c.key in released:
+                by_measure[c.measure].append(c)
+        for cells in by_measure.values():
+            for outer in cells:
+                if outer.n == 0:
+                    continue
+                rows.append(self.row_of(outer, self.everyone))
+                rhs.append(float(outer.n))
+                keys.append(outer.key)
+                inner, covered = [], frozenset()
+                for c in sorted((c for c in cells if c.boxes < outer.boxes), key=lambda c: -len(c.boxes)):
+                    if not (c.boxes & covered):
+                        inner.append(c)
+                        covered |= c.boxes
+                if inner and covered < outer.boxes:
+                    rest = Cell(self.everyone, outer.boxes - covered, 0)
+                    bound = outer.n - sum(c.n for c in inner)
+                    if bound > 0:
+                        rows.append(self.row_of(rest))
+                        rhs.append(float(bound))
+                        keys.append(outer.key)
+        return rows, rhs, keys
+
+    def _constraints(self, released: set):
+        """The linear constraints for ``released`` (as scipy LinearConstraints), with the
+        equality matrix, its right-hand side and the released key behind each row, and the
+        inequality (at most / at least) rows with theirs."""
         rows, cols, data_, nrow = self.partition_rows
         rows, cols, data_ = list(rows), list(cols), list(data_)
         rhs = [0.0] * nrow
@@ -375,8 +438,7 @@ class _CoverModel:
         for key, c in self.cells.items():
             if key not in released:
                 continue
-            r = self.row_of(c)
-            nz = np.flatnonzero(r)
+            nz = np.flatnonzero(self.row_of(c))
             rows += [nrow] * len(nz)
             cols += nz.tolist()
             data_ += [1.0] * len(nz)
@@ -388,14 +450,28 @@ class _CoverModel:
         if nrow and not np.allclose(a @ self.truth, b):
             raise AssertionError("the ledger's model does not hold for the true counts (a builder "
                                  "described a cell wrongly)")
-        return a, b, keys
+        urows, ucols, udata, nu = self.subset_rows
+        lb_rows, lb_rhs, lb_keys = self._lower_bounds(released)
+        ub = sparse.csr_matrix((udata, (urows, ucols)), shape=(nu, self.nvar))
+        if lb_rows:  # at least n  ->  -row <= -n
+            ub = sparse.vstack([ub, sparse.csr_matrix(-np.vstack(lb_rows))]).tocsr()
+        b_ub = np.concatenate([np.zeros(nu), -np.asarray(lb_rhs, dtype=float)])
+        ub_keys = [None] * nu + lb_keys
+        if ub.shape[0] and not (ub @ self.truth <= b_ub + 1e-9).all():
+            raise AssertionError("the ledger's bounds do not hold for the true counts")
+        cons = []
+        if a.shape[0]:
+            cons.append(optimize.LinearConstraint(a, b, b))
+        if ub.shape[0]:
+            cons.append(optimize.LinearConstraint(ub, -np.inf, b_ub))
+        return cons, (a, b, keys), (ub, b_ub, ub_keys)
 
     def check(self, target: Cell, released: set, time_limit: float) -> tuple[bool, list, int]:
         """Whether ``target`` keeps another value an attacker cannot rule out; if not, the
         released cells that pin it down (from the linear relaxation's dual)."""
         if self.nvar == 0:
             return True, [], 0
-        a, b, keys = self._equalities(released)
+        cons, eq, ineq = self._constraints(released)
         t = self.row_of(target)
         m = self.ledger.rules.min_cell
         v = target.n
@@ -405,51 +481,81 @@ class _CoverModel:
         used = 0
         for lo, hi in tries:
             used += 1
-            cons = [optimize.LinearConstraint(t.reshape(1, -1), lo, hi)]
-            if a.shape[0]:
-                cons.append(optimize.LinearConstraint(a, b, b))
-            res = optimize.milp(np.zeros(self.nvar), constraints=cons, integrality=np.ones(self.nvar),
-                                bounds=optimize.Bounds(0, np.inf), options={"time_limit": time_limit})
+            res = optimize.milp(np.zeros(self.nvar), constraints=[optimize.LinearConstraint(t.reshape(1, -1), lo, hi),
+                                                                   *cons],
+                                integrality=np.ones(self.nvar), bounds=optimize.Bounds(0, np.inf),
+                                options={"time_limit": time_limit})
             if res.status == 0:
                 return True, [], used
-        return False, self._certificate(a, b, keys, t, v), used
+        return False, self._certificate(eq, ineq, t, released), used
 
-    def _certificate(self, a, b, keys, t, v) -> list:
+    def _certificate(self, eq, ineq, t, released) -> list:
+        a, b, keys = eq
+        ub, b_ub, ub_keys = ineq
         found = []
-        if a.shape[0] == 0:
-            return found
         for sign in (-1.0, 1.0):  # maximise, then minimise, the target
-            res = optimize.linprog(sign * t, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
-            if res.status == 0 and res.eqlin is not None:
+            res = optimize.linprog(sign * t, A_eq=a if a.shape[0] else None, b_eq=b if a.shape[0] else None,
+                                   A_ub=ub if ub.shape[0] else None, b_ub=b_ub if ub.shape[0] else None,
+                                   bounds=(0, None), method="highs")
+            if res.status != 0:
+                continue
+            if a.shape[0] and res.eqlin is not None:
                 duals = np.asarray(res.eqlin.marginals)
                 found += [keys[i] for i in np.flatnonzero(np.abs(duals) > 1e-9) if keys[i] is not None]
+            if ub.shape[0] and res.ineqlin is not None:
+                duals = np.asarray(res.ineqlin.marginals)
+                found += [ub_keys[i] for i in np.flatnonzero(np.abs(duals) > 1e-9) if ub_keys[i] is not None]
+        rel = [k for k in dict.fromkeys([*keys, *ub_keys]) if k is not None]
         if not found:  # pinned by integrality alone: any released cell sharing a box
-            found = [k for k in keys if k is not None and (self.row_of(self.cells[k]) * (t > 0)).any()]
+            found = [k for k in rel if k in self.cells and (self.row_of(self.cells[k]) * (t > 0)).any()]
         if not found:
-            found = [k for k in keys if k is not None]
+            found = rel
         found = list(dict.fromkeys(found))
         # Hiding a count that the other released counts determine protects nothing: prefer the
         # ones that would really be unknown.
-        released = [k for k in keys if k is not None]
-        useful = [k for k in found if not self.linear_pinned(k, [r for r in released if r != k])[0]]
+        useful = [k for k in found if k not in self.cells
+                  or not self.linear_pinned(k, [r for r in released if r != k])[0]]
         return useful or found
 
-    def linear_pinned(self, target_key, released_keys) -> tuple[bool, list]:
-        """For sums (magnitudes): whether the target's sum is a linear function of released sums
-        (partitions hold for sums too); if so, the released keys of one such combination."""
-        rows, cols, data_, nrow = self.partition_rows
-        base = sparse.csr_matrix((data_, (rows, cols)), shape=(nrow, self.nvar)).toarray() if nrow else \
-            np.zeros((0, self.nvar))
-        rel = [k for k in released_keys if k in self.cells]
-        a = np.vstack([base] + [self.row_of(self.cells[k])[None, :] for k in rel]) if rel else base
+    def linear_pinned(self, target_key, released_keys, *, counts: bool = True) -> tuple[bool, list]:
+        """Whether the target is fixed by the released cells (and the partitions) in the linear
+        relaxation; if so, the released keys the dual names. For counts the unknowns are
+        non-negative; for sums of a variable (magnitudes) they are free (and only the
+        partitions and the released sums count)."""
+        keys = set(k for k in released_keys if k in self.cells)
+        _, (a, b, row_keys), _ = self._constraints(keys) if counts else self._sum_constraints(keys)
         if a.shape[0] == 0:
             return False, []
+        if not counts:
+            b = a @ self.truth  # any consistent right-hand side: free unknowns make it irrelevant
         t = self.row_of(self.cells[target_key])
-        lam, *_ = np.linalg.lstsq(a.T, t, rcond=None)
-        if np.linalg.norm(a.T @ lam - t) > 1e-7:
+        bounds = (0, None) if counts else (None, None)
+        values, cert = [], []
+        for sign in (-1.0, 1.0):
+            res = optimize.linprog(sign * t, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            if res.status != 0:
+                return False, []
+            values.append(sign * res.fun)
+            if res.eqlin is not None:
+                duals = np.asarray(res.eqlin.marginals)
+                cert += [row_keys[i] for i in np.flatnonzero(np.abs(duals) > 1e-9) if row_keys[i] is not None]
+        if abs(values[0] - values[1]) > 1e-7:
             return False, []
-        cert = [rel[i - nrow] for i in range(nrow, a.shape[0]) if abs(lam[i]) > 1e-9]
-        return bool(cert), cert
+        return True, list(dict.fromkeys(cert))
+
+    def _sum_constraints(self, keys):
+        rows, cols, data_, nrow = self.partition_rows
+        rows, cols, data_ = list(rows), list(cols), list(data_)
+        row_keys: list = [None] * nrow
+        for key in keys:
+            nz = np.flatnonzero(self.row_of(self.cells[key]))
+            rows += [nrow] * len(nz)
+            cols += nz.tolist()
+            data_ += [1.0] * len(nz)
+            row_keys.append(key)
+            nrow += 1
+        a = sparse.csr_matrix((data_, (rows, cols)), shape=(nrow, self.nvar))
+        return None, (a, np.zeros(nrow), row_keys), None
 
 
 __all__ = ["Ledger", "Outcome", "Decision"]

@@ -34,7 +34,7 @@ import pandas as pd
 
 from .. import paths, tables
 from .rules import MARK, RELEASED, WITHHELD, Rules
-from .values import Value, fixed, is_untyped, render_template
+from .values import Value, fixed, is_untyped
 
 #: Metadata key of every output the gate writes.
 META = "barometer"
@@ -157,9 +157,7 @@ def shown_text(v: Value | str | None, uid: str, status: Status, ctx: Context, fm
     if isinstance(v, str):
         return v
     if v.kind == "text":
-        texts = {k: shown_text(f, f"{uid}/{k}", status, ctx) for k, f in v.fields.items()}
-        return render_template(v.value, texts, {k: f for k, f in v.fields.items()
-                                                if status(f"{uid}/{k}") == RELEASED})
+        return fill_template(v, uid, status, ctx)
     if v.kind == "tally":
         spec = v.value
         return str(sum(1 for u, x in spec["pairs"]
@@ -175,6 +173,32 @@ def shown_text(v: Value | str | None, uid: str, status: Status, ctx: Context, fm
         except (ValueError, TypeError):
             return str(value)
     return v.text() if value is v.value else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def fill_template(v: Value, uid: str, status: Status, ctx: Context) -> str:
+    """A sentence template with each field shown as released (formatted with the field's spec,
+    after the rounding of own-data statistics) or as the mark."""
+    import string
+
+    out = []
+    for literal, name, spec, _ in string.Formatter().parse(v.value):
+        out.append(literal)
+        if name is None:
+            continue
+        f = v.fields[name]
+        field_uid = f"{uid}/{name}"
+        if f.kind in ("text", "tally") or not spec:
+            out.append(shown_text(f, field_uid, status, ctx))
+            continue
+        if status(field_uid) != RELEASED:
+            out.append(MARK)
+            continue
+        value = released_value(f, ctx)
+        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+            out.append("–" if not math.isfinite(float(value)) else format(value, spec))
+        else:
+            out.append(shown_text(f, field_uid, status, ctx))
+    return "".join(out)
 
 
 def released_value(v: Value, ctx: Context):

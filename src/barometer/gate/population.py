@@ -64,21 +64,43 @@ class Measure:
     waves: frozenset[str] = frozenset()
     id: str = ""
     design: bool = False
+    #: ids of measures that contain this one by definition ("x = 1" lies within "x answered";
+    #: "a & b" within a and within b) and that it contains ("a | b" contains a and b)
+    supersets: tuple[str, ...] = field(default=(), compare=False)
+    subsets: tuple[str, ...] = field(default=(), compare=False)
 
     def __and__(self, other: Measure) -> Measure:
-        a, b = sorted([self.name, other.name])
-        return Measure.of(f"({a}) & ({b})", self.mask & other.mask, self.waves & other.waves,
-                          design=self.design and other.design)
+        # "a and a" is a, "everyone and a" is a, and a part and its whole is the part: one
+        # concept keeps one definition.
+        if self.id == other.id or other.name == "everyone" or other.id in self.supersets \
+                or self.id in other.subsets:
+            return self
+        if self.name == "everyone" or self.id in other.supersets or other.id in self.subsets:
+            return other
+        # "a and b and c" has one name whatever the order the parts were combined in.
+        terms = self.terms | other.terms
+        return Measure.of(" & ".join(f"({t})" for t in sorted(terms)), self.mask & other.mask,
+                          self.waves & other.waves, design=self.design and other.design,
+                          supersets=(self.id, other.id))
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """The measures this one is the intersection of (by name); itself when it is not one."""
+        if self.name.startswith("(") and " & " in self.name and self.name.endswith(")"):
+            parts = self.name[1:-1].split(") & (")
+            if all(p.count("(") == p.count(")") for p in parts):
+                return frozenset(parts)
+        return frozenset([self.name])
 
     def __or__(self, other: Measure) -> Measure:
         a, b = sorted([self.name, other.name])
         return Measure.of(f"({a}) | ({b})", self.mask | other.mask, self.waves | other.waves,
-                          design=self.design and other.design)
+                          design=self.design and other.design, subsets=(self.id, other.id))
 
     def without(self, other: Measure) -> Measure:
         """This measure minus the organisations that have ``other``."""
         return Measure.of(f"({self.name}) & not ({other.name})", self.mask & ~other.mask, self.waves,
-                          design=self.design and other.design)
+                          design=self.design and other.design, supersets=(self.id,))
 
     @property
     def n(self) -> int:
@@ -86,25 +108,26 @@ class Measure:
 
     @property
     def content(self) -> str:
-        """A digest of the rows and domain alone (for linking equal measures in the ledger)."""
+        """A digest of the rows and domain alone."""
         return hashlib.sha1(np.packbits(self.mask).tobytes() + "|".join(sorted(self.waves)).encode()).hexdigest()[:16]
 
     @staticmethod
-    def of(name: str, mask: np.ndarray, waves: Iterable[str], *, design: bool = False) -> Measure:
+    def of(name: str, mask: np.ndarray, waves: Iterable[str], *, design: bool = False,
+           supersets: tuple[str, ...] = (), subsets: tuple[str, ...] = ()) -> Measure:
         mask = np.asarray(mask, dtype=bool)
         waves = frozenset(waves)
         digest = hashlib.sha1(name.encode() + b"|" + np.packbits(mask).tobytes()
                               + "|".join(sorted(waves)).encode()).hexdigest()[:16]
-        return Measure(name, mask, waves, digest, design)
+        return Measure(name, mask, waves, digest, design, tuple(supersets), tuple(subsets))
 
     def __reduce__(self):  # pickled compactly: one bit per organisation
         return (_unpack_measure, (self.name, np.packbits(self.mask).tobytes(), len(self.mask),
-                                  tuple(sorted(self.waves)), self.id, self.design))
+                                  tuple(sorted(self.waves)), self.id, self.design, self.supersets, self.subsets))
 
 
-def _unpack_measure(name, packed, n, waves, id_, design=False):
+def _unpack_measure(name, packed, n, waves, id_, design=False, supersets=(), subsets=()):
     mask = np.unpackbits(np.frombuffer(packed, dtype=np.uint8), count=n).astype(bool)
-    return Measure(name, mask, frozenset(waves), id_, design)
+    return Measure(name, mask, frozenset(waves), id_, design, tuple(supersets), tuple(subsets))
 
 
 @dataclass(frozen=True)
@@ -146,6 +169,8 @@ class Population:
         self.measures: dict[str, Measure] = {}
         #: (parent measure id, child measure ids) that split the parent exactly (declared by builders)
         self.partitions: set[tuple[str, tuple[str, ...]]] = set()
+        #: (child id, parent id): the child lies within the parent by definition
+        self.subsets: set[tuple[str, str]] = set()
 
     # ------------------------------------------------------------------ groups
     def group_boxes(self, group: dict) -> frozenset[int]:
@@ -177,7 +202,11 @@ class Population:
         known = self.measures.get(measure.id)
         if known is None:
             self.measures[measure.id] = measure
-            return measure
+            known = measure
+        for parent in measure.supersets:
+            self.subsets.add((measure.id, parent))
+        for child in measure.subsets:
+            self.subsets.add((child, measure.id))
         return known
 
     def partition(self, parent: Measure, children: list[Measure]) -> None:

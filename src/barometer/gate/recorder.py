@@ -88,6 +88,7 @@ class Gate:
         out = Output(self._uid("table", name), "table", name, phase, caption=self._text(caption),
                      frame=frame.reset_index(drop=True), labels=labels, formats=formats)
         self._emit(out)
+        return out.uid
 
     def figure(self, fig_or_draw, name: str, caption, alt, *, data: pd.DataFrame | None = None,
                labels=(), index=False) -> None:
@@ -201,7 +202,7 @@ class Gate:
             pop = self.builder.pop
             record = {"ctx": self.ctx, "outputs": self.outputs, "problems": self.problems,
                       "boxes": pop.boxes, "box_of_row": pop.box_of_row, "measures": pop.measures,
-                      "partitions": pop.partitions}
+                      "partitions": pop.partitions, "subsets": pop.subsets}
             paths.write_atomically(folder / f"{self.ctx.slug}.pkl",
                                    lambda tmp: tmp.write_bytes(pickle.dumps(record, protocol=5)))
         else:
@@ -227,6 +228,18 @@ def _plot_frame(out: Output, ctx: Context) -> pd.DataFrame:
     return frame_values(out, all_released, ctx, for_plot=True)
 
 
+def _global_names(code) -> set[str]:
+    """Names a code object reads as globals (attribute names such as ``fig.axes`` are not),
+    including those of functions and comprehensions defined inside it."""
+    import dis
+
+    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
 def unsafe_references(fn) -> list[str]:
     """What a drawing function of own data refers to besides its data argument, modules,
     functions, classes and small constants: each such reference could carry microdata past the
@@ -240,12 +253,16 @@ def unsafe_references(fn) -> list[str]:
         seen.add(id(f))
         if not isinstance(f, types.FunctionType):
             return
-        try:
-            cv = inspect.getclosurevars(f)
-        except (TypeError, ValueError):
-            problems.append(f"{where}: cannot inspect what it refers to")
-            return
-        for name, obj in {**cv.globals, **cv.nonlocals}.items():
+        referenced = {}
+        for name in _global_names(f.__code__):
+            if name in f.__globals__:
+                referenced[name] = f.__globals__[name]
+        for name, cell in zip(f.__code__.co_freevars, f.__closure__ or (), strict=False):
+            try:
+                referenced[name] = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+        for name, obj in referenced.items():
             check(obj, f"{where} refers to {name}")
 
     def check(obj, where: str) -> None:
@@ -273,7 +290,7 @@ def unsafe_references(fn) -> list[str]:
                 check(k, where)
                 check(x, where)
             return
-        if callable(obj) and getattr(obj, "__module__", "") and str(obj.__module__).split(".")[0] in (
+        if callable(obj) and str(getattr(obj, "__module__", "") or "").split(".")[0] in (
                 "matplotlib", "seaborn", "numpy", "pandas", "barometer", "scipy", "textwrap"):
             return  # library functions and objects (formatters, colour maps)
         problems.append(f"{where}: an object of type {type(obj).__name__}")

@@ -1,0 +1,177 @@
+"""The edition ledger against an independent attacker (property-based).
+
+Hypothesis draws small microdata files (groups of one to a few organisations included) and a
+random set of published numbers: counts and shares of a few answers, by wave, sector, size class,
+both or none. The ledger decides what is released. Then an attacker that knows nothing of the
+ledger's model tries to break it: its unknowns are the numbers of organisations of every *type*
+(every combination of wave, sector, size class and answers, present in the file or not), it
+knows every released count exactly and that the unknowns are whole and non-negative, and it
+solves integer programmes (``scipy.optimize.milp``) for every count the ledger hid. A hidden
+disclosive count must keep another possible value outside 1 … min_cell − 1 (a hidden zero: any
+other value), and no released count may be disclosive.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import optimize
+
+from barometer.gate.builders import Builder
+from barometer.gate.ledger import Ledger
+from barometer.gate.rules import RELEASED, Rules
+
+WAVES, SECTORS, SIZES = (2021, 2025), ("A", "B", "C"), ("Klein", "Groot")
+X = (0.0, 1.0, None)  # an answer that may be missing
+Y = (0.0, 1.0)
+TYPES = list(itertools.product(WAVES, SECTORS, SIZES, X, Y))
+
+#: Measures by name: how the builder makes each, and the same property as a predicate on a type.
+MEASURES = {
+    "everyone": (lambda b: b.everyone(), lambda t: True),
+    "x answered": (lambda b: b.where("x"), lambda t: t[3] is not None),
+    "x = 1": (lambda b: b.where("x", 1), lambda t: t[3] == 1.0),
+    "y = 1": (lambda b: b.where("y", 1), lambda t: t[4] == 1.0),
+}
+#: Shares: (base, hit) by measure name.
+SHARES = [("x answered", "x = 1"), ("everyone", "y = 1"), ("everyone", "x = 1")]
+GROUPS = [{}, {"wave": 2025}, {"wave": 2021}, {"sector": "A"}, {"sector": "B"}, {"wave": 2025, "sector": "A"},
+          {"wave": 2025, "sector": "B"}, {"wave": 2025, "sector": "C"}, {"wave": 2021, "sector": "A"},
+          {"sector": ["B", "C"]}, {"wave": 2025, "size_class": "Groot"}, {"wave": 2025, "sector": "A", "size_class": "Klein"}]
+
+
+def in_group(t, group) -> bool:
+    values = {"wave": t[0], "sector": t[1], "size_class": t[2]}
+    for attr, v in group.items():
+        allowed = v if isinstance(v, list) else [v]
+        if values[attr] not in allowed:
+            return False
+    return True
+
+
+rows = st.tuples(st.sampled_from(WAVES), st.sampled_from(SECTORS + ("A",) * 4 + ("B",) * 2),
+                 st.sampled_from(SIZES), st.sampled_from(X), st.sampled_from(Y))
+requests = st.lists(st.tuples(st.sampled_from(["count", "share"]), st.integers(0, 99), st.sampled_from(range(len(GROUPS)))),
+                    min_size=3, max_size=14)
+
+
+def frame(data) -> pd.DataFrame:
+    df = pd.DataFrame(data, columns=["wave", "sector", "size_class", "x", "y"])
+    df["national_government_type"] = "Niet nationaal"
+    df["x"] = df["x"].astype("float")
+    return df
+
+
+def publish(df, reqs, rules):
+    # A count in a group without any organisation is zero by the file's make-up (who took part,
+    # not what anyone answered): not disclosive, like a group size of zero.
+    """The ledger's decisions for a set of requested numbers, with each value's cells described
+    as predicates on types (for the attacker)."""
+    b = Builder(df)
+    made = {name: make(b) for name, (make, _) in MEASURES.items()}
+    pred = {name: p for name, (_, p) in MEASURES.items()}
+    values, cells = {}, {}
+    for i, (kind, pick, g) in enumerate(reqs):
+        group = GROUPS[g]
+        uid = f"v{i}"
+        empty = b.count(made["everyone"], **group).value == 0
+        if kind == "count":
+            name = list(MEASURES)[pick % len(MEASURES)]
+            values[uid] = b.count(made[name], **group)
+            cells[uid] = [(lambda t, p=pred[name], g=group: p(t) and in_group(t, g), values[uid].cells[0].n,
+                           name == "everyone" or empty)]
+        else:
+            base, hit = SHARES[pick % len(SHARES)]
+            values[uid] = b.share(made[base], made[hit], **group)
+            pb, ph = pred[base], pred[hit]
+            n_hit, n_base, n_rest = (c.n for c in values[uid].cells)
+            cells[uid] = [(lambda t, pb=pb, ph=ph, g=group: pb(t) and ph(t) and in_group(t, g), n_hit, empty),
+                          (lambda t, pb=pb, g=group: pb(t) and in_group(t, g), n_base, base == "everyone" or empty),
+                          (lambda t, pb=pb, ph=ph, g=group: pb(t) and not ph(t) and in_group(t, g), n_rest, empty)]
+    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, rules, b.pop.subsets)
+    for uid, v in values.items():
+        ledger.add(uid, v)
+    return ledger.solve(), cells
+
+
+def attacker_range_allows(released, target, value, rules) -> bool:
+    """Whether an attacker over types finds the target able to take a value that is not
+    disclosive: >= min_cell or 0 for a small count, anything else for a zero."""
+    a_eq, b_eq = [], []
+    for p, n in released:
+        a_eq.append([1.0 if p(t) else 0.0 for t in TYPES])
+        b_eq.append(n)
+    row = np.array([1.0 if target(t) else 0.0 for t in TYPES])
+    if not row.any():
+        return True  # an empty group: nothing to disclose
+    tries = [(1, np.inf)] if value == 0 else [(rules.min_cell, np.inf), (-np.inf, 0)]
+    for lo, hi in tries:
+        cons = [optimize.LinearConstraint(row.reshape(1, -1), lo, hi)]
+        if a_eq:
+            cons.append(optimize.LinearConstraint(np.array(a_eq), b_eq, b_eq))
+        res = optimize.milp(np.zeros(len(TYPES)), constraints=cons, integrality=np.ones(len(TYPES)),
+                            bounds=optimize.Bounds(0, np.inf))
+        if res.status == 0:
+            return True
+    return False
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.lists(rows, min_size=4, max_size=40), reqs=requests, min_cell=st.sampled_from([3, 5]))
+def test_no_hidden_count_can_be_pinned_by_an_integer_attacker(data, reqs, min_cell):
+    rules = Rules(min_cell=min_cell)
+    outcome, cells = publish(frame(data), reqs, rules)
+    released = [(p, n) for uid, cs in cells.items() if outcome.decisions[uid].status == RELEASED for p, n, _ in cs]
+    for uid, cs in cells.items():
+        for p, n, design in cs:
+            if not rules.sensitive(n, design):
+                continue
+            if outcome.decisions[uid].status == RELEASED:
+                pytest.fail(f"{uid}: a disclosive count ({n}) was released")
+            assert attacker_range_allows(released, p, n, rules), \
+                f"{uid}: a hidden count of {n} is pinned down by the released numbers"
+
+
+def test_the_attacker_of_the_test_finds_the_classic_differencing():
+    """The check can fail: with the ledger's decisions ignored (everything not primary-suppressed
+    released), a total minus the other sectors gives a small sector away."""
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 2 + [(2025, "B", "Klein", 1.0, 0.0)] * 6 + \
+           [(2025, "C", "Groot", 0.0, 0.0)] * 7
+    df = frame(data)
+    b = Builder(df)
+    every = b.everyone()
+    values = {s: b.count(every, wave=2025, sector=s) for s in SECTORS} | {"total": b.count(every, wave=2025)}
+    rules = Rules(min_cell=5)
+    released = [(lambda t, s=s: t[0] == 2025 and t[1] == s, values[s].value) for s in ("B", "C")]
+    released.append((lambda t: t[0] == 2025, values["total"].value))
+    assert not attacker_range_allows(released, lambda t: t[0] == 2025 and t[1] == "A", 2, rules)
+    # and the ledger hides one more sector so that it cannot
+    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, rules, b.pop.subsets)
+    for k, v in values.items():
+        ledger.add(k, v)
+    outcome = ledger.solve()
+    assert outcome.decisions["A"].status != RELEASED
+    assert sum(outcome.decisions[k].status != RELEASED for k in ("B", "C", "total")) >= 1
+
+
+@pytest.mark.parametrize("min_cell", [3, 5, 10])
+def test_the_threshold_boundary(min_cell):
+    """A count equal to min_cell is shown; one below it is not (turning < into <= fails this)."""
+    rules = Rules(min_cell=min_cell)
+    assert not rules.sensitive(min_cell)
+    assert rules.sensitive(min_cell - 1) if min_cell > 1 else True
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * min_cell + [(2025, "B", "Klein", 1.0, 1.0)] * (min_cell - 1) + \
+           [(2025, "C", "Klein", 1.0, 1.0)] * (3 * min_cell)
+    b = Builder(frame(data))
+    every = b.everyone()
+    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, rules, b.pop.subsets)
+    ledger.add("at", b.count(every, sector="A"))
+    ledger.add("below", b.count(every, sector="B"))
+    outcome = ledger.solve()
+    assert outcome.decisions["at"].status == RELEASED
+    assert outcome.decisions["below"].status != RELEASED
