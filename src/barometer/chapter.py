@@ -315,16 +315,28 @@ class Chapter:
         return rec
 
     @staticmethod
-    def tally(table: pd.DataFrame, column: str, match=None):
-        """How many values of ``column`` of a table already shown (``ch.table``) or of the
-        reproduction records (``ch.reproduce``), or of rows kept from either, the output check
-        releases and equal ``match`` (any, when None): counted over released values only, when
-        the page is rendered."""
+    def tally(table: pd.DataFrame, column: str, match=None, *, values=None):
+        """How many values of ``column`` of a table already shown (``ch.table``, ``ch.shown``) or
+        of the reproduction records (``ch.reproduce``), or of rows kept from either, the output
+        check releases and equal ``match`` (any, when None): counted over released values only,
+        when the page is rendered. ``values``: what to compare with ``match`` instead of the
+        column's own values (one per row, e.g. a verdict derived from it)."""
         uid, rows = table.attrs.get("gate_uid"), table.attrs.get("gate_rows")
         if uid is None or rows is None:
             raise GateError("tally counts the values of a table shown with ch.table or of ch.reproduce's records")
-        return gv.tally(((f"{uid}/{rows[i]}/{column}", v) for i, v in zip(table.index, table[column], strict=True)),
+        compared = table[column] if values is None else list(values)
+        return gv.tally(((f"{uid}/{rows[i]}/{column}", v) for i, v in zip(table.index, compared, strict=True)),
                         match, what=f"{column} = {match}")
+
+    def shown(self, name: str) -> pd.DataFrame:
+        """The typed frame of a table this chapter has shown (for ``ch.tally``)."""
+        found = [o for o in self.gate.outputs if o.kind == "table" and o.name == name]
+        if not found:
+            raise GateError(f"no table {name!r} has been shown in this chapter")
+        frame = found[-1].frame.copy()
+        frame.attrs["gate_uid"] = found[-1].uid
+        frame.attrs["gate_rows"] = {label: i for i, label in enumerate(frame.index)}
+        return frame
 
 
 def _check(name: str, ok: bool, message: str) -> None:

@@ -141,38 +141,84 @@ class Ledger:
                 holders[c.key].append(uid)
         return cells, holders, of_value
 
-    #: How far from a disclosive cell's measure the attacker's model reaches, in relations
-    #: (parts, wholes, subsets): two steps cover a total minus its parts, an answer within its
-    #: question, and an answer within a base within the respondents.
-    REACH = 2
+    #: The largest number of measures in one attacker's model (see local_measures).
+    MAX_LOCAL = 120
 
     def local_measures(self, m0: str) -> frozenset[str]:
-        """The measures the attacker's model of a cell of ``m0`` holds: those within REACH
-        relations, every member of a partition one of them is in, and everyone."""
-        seen, frontier = {m0}, {m0}
-        for _ in range(self.REACH):
-            frontier = {n for m in frontier for n in self.neighbours.get(m, ())} - seen
-            seen |= frontier
-        for m in list(seen):
+        """The measures the attacker's model of a cell of ``m0`` holds:
+
+        * ``m0``, the partitions it is in (a base and all its parts: a total minus its other
+          parts), and its direct subsets and supersets (an answer within its question's
+          answered, a part within its whole);
+        * the partitions each of those is in (the answered and its other answers; the whole and
+          its other parts), one step further;
+        * everyone (the respondents), which every measure lies within.
+
+        Farther relations (a superset's other subsets, which do not add up to it) are left out:
+        they bound nothing about ``m0`` that these do not, and hubs such as "innovated" have
+        hundreds of them. Should the set still exceed MAX_LOCAL measures, the nearest are kept."""
+        order = [m0]
+        seen = {m0}
+
+        def add(ms):
+            for m in ms:
+                if m not in seen:
+                    seen.add(m)
+                    order.append(m)
+
+        def partition_members(m):
+            out = []
             for parent, children, _ in self.partition_of.get(m, ()):
-                seen |= {parent, *children}
+                out += [parent, *children]
+            return out
+
+        add(partition_members(m0))
+        add(sorted(self.neighbours.get(m0, ())))
+        for m in list(order[1:]):
+            add(partition_members(m))
+        chosen = order[: self.MAX_LOCAL]
         if self.everyone_id is not None:
-            seen.add(self.everyone_id)
-        return frozenset(seen)
+            chosen.append(self.everyone_id)
+        return frozenset(chosen)
 
     def _structural_zeros(self, cells) -> set[tuple]:
         """Zero cells that the relations between measures alone pin at zero, whatever is
         published: hiding them protects nothing (see :mod:`barometer.gate.rules`)."""
         zeros = [c for c in cells.values() if c.n == 0 and c.boxes and self.rules.cell_sensitive(c)]
-        found = set()
-        models: dict[frozenset, _CoverModel] = {}
-        for z in zeros:
-            local = self.local_measures(z.measure)
-            if local not in models:
-                models[local] = _CoverModel(self, local, cells)
-            if models[local].structurally_zero(z):
-                found.add(z.key)
-        return found
+        return {z.key for z, pinned in zip(zeros, self._in_parallel("structural", zeros, cells, set()),
+                                            strict=True) if pinned}
+
+    def _in_parallel(self, task: str, targets: list[Cell], cells: dict, released: set) -> list[bool]:
+        """Run one check per target, over the machine's cores (the models of one target's
+        neighbourhood are built once per worker). ``task``: "structural" (is the cell zero by the
+        relations alone?) or "exposed" (can the attacker pin it, given ``released``?)."""
+        import concurrent.futures as cf
+        import multiprocessing
+        import os
+
+        groups: dict[frozenset, list[int]] = defaultdict(list)
+        for i, t in enumerate(targets):
+            groups[self.local_measures(t.measure)].append(i)
+        batches = sorted(groups.items(), key=lambda kv: -len(kv[1]))
+        workers = min(os.cpu_count() or 1, len(batches))
+        global _SHARED
+        _SHARED = (self, targets, cells, released, task)
+        results: list[bool] = [False] * len(targets)
+        try:
+            if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+                for local, idx in batches:
+                    for i, r in zip(idx, _check_batch(local, idx), strict=True):
+                        results[i] = r
+            else:
+                context = multiprocessing.get_context("fork")
+                with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                    futures = {pool.submit(_check_batch, local, idx): idx for local, idx in batches}
+                    for fut, idx in futures.items():
+                        for i, r in zip(idx, fut.result(), strict=True):
+                            results[i] = r
+        finally:
+            _SHARED = None
+        return results
 
     # ------------------------------------------------------------------ primary
     def _primary(self, of_value, structural: set) -> dict[str, Decision]:
@@ -217,6 +263,12 @@ class Ledger:
         released = released_keys()
         targets = sorted((c for c in cells.values() if self.rules.cell_sensitive(c) and c.key not in structural),
                          key=lambda c: (c.measure, sorted(c.boxes)))
+        # A first pass over all cores finds the cells the published numbers pin down; a cell safe
+        # now stays safe (hiding more never helps the attacker), so only those are gone through
+        # again, one by one, hiding what pins each.
+        exposed = self._in_parallel("exposed", targets, cells, released)
+        outcome.programmes += 2 * len(targets)
+        targets = [t for t, bad in zip(targets, exposed, strict=True) if bad]
         models: dict[frozenset, _CoverModel] = {}
         for t in targets:
             local = self.local_measures(t.measure)
@@ -292,6 +344,17 @@ class Ledger:
                         break
 
 
+_SHARED = None  # (ledger, targets, cells, released, task) for the workers of _in_parallel
+
+
+def _check_batch(local: frozenset, indices: list[int]) -> list[bool]:
+    ledger, targets, cells, released, task = _SHARED
+    model = _CoverModel(ledger, local, cells)
+    if task == "structural":
+        return [model.structurally_zero(targets[i]) for i in indices]
+    return [not model.check(targets[i], released, 10.0, certificate=False)[0] for i in indices]
+
+
 class _CoverModel:
     """The attacker's integer programme for one component of related measures.
 
@@ -356,6 +419,7 @@ class _CoverModel:
         urows, ucols, udata = [], [], []
         nu = 0
         pairs = [(c, p) for c, p in ledger.subsets if c in local and p in local]
+        # A partition is used only whole: one that lost a part to MAX_LOCAL would say too much.
         if self.everyone is not None:
             pairs += [(m, self.everyone) for m in measures if m != self.everyone]
         for c, p in pairs:
@@ -368,11 +432,14 @@ class _CoverModel:
                 udata += [1.0] + ([-1.0] if vp is not None else [])
                 nu += 1
         self.subset_rows = (urows, ucols, udata, nu)
+        self._rows: dict = {}
+        self._built: dict = {}
+        self._relevant = frozenset(self.cells) | frozenset(c.key for c in self.bound_cells)
         # The true counts: a feasible point, used to check the model itself.
         self.truth = np.zeros(self.nvar)
+        in_box = [np.isin(ledger.box_of_row, np.fromiter(sb, dtype=np.int32)) for sb in self.super_boxes]
         for (m, j), v in self.var.items():
-            rows_in = np.isin(ledger.box_of_row, np.fromiter(self.super_boxes[j], dtype=np.int32))
-            self.truth[v] = float((ledger.measures[m].mask & rows_in).sum())
+            self.truth[v] = float(np.count_nonzero(ledger.measures[m].mask & in_box[j]))
 
     def structurally_zero(self, cell: Cell) -> bool:
         """Whether the relations alone (nothing released) force this cell to zero."""
@@ -387,21 +454,32 @@ class _CoverModel:
         return res.status != 0
 
     def row_of(self, cell: Cell, measure: str | None = None) -> np.ndarray:
-        row = np.zeros(self.nvar)
-        for j, sb in enumerate(self.super_boxes):
-            if sb <= cell.boxes:
-                v = self.var.get((measure or cell.measure, j))
-                if v is not None:
-                    row[v] = 1.0
+        key = (measure or cell.measure, cell.boxes)
+        row = self._rows.get(key)
+        if row is None:
+            row = np.zeros(self.nvar)
+            for j, sb in enumerate(self.super_boxes):
+                if sb <= cell.boxes:
+                    v = self.var.get((key[0], j))
+                    if v is not None:
+                        row[v] = 1.0
+            row.flags.writeable = False
+            self._rows[key] = row
         return row
 
-    def _lower_bounds(self, released: set) -> tuple[list[np.ndarray], list[float], list]:
+    def _lower_bounds(self, released) -> tuple[list[np.ndarray], list[float], list]:
         """For everyone's component: from each released count of another measure, a lower bound
         on the respondents of its group; from a released count and released counts of the same
-        measure inside its group (disjoint), a lower bound on the rest of the group."""
-        rows, rhs, keys = [], [], []
+        measure inside its group (disjoint), a lower bound on the rest of the group. Of the
+        bounds on one group only the largest is kept (one row per group, not per count)."""
         if not self.is_everyone:
-            return rows, rhs, keys
+            return [], [], []
+        best: dict[frozenset, tuple[int, tuple]] = {}
+
+        def offer(boxes: frozenset, bound: int, key) -> None:
+            if bound > 0 and (boxes not in best or bound > best[boxes][0]):
+                best[boxes] = (bound, key)
+
         by_measure: dict[str, list[Cell]] = defaultdict(list)
         for c in self.bound_cells:
             if c.key in released:
@@ -410,27 +488,33 @@ class _CoverModel:
             for outer in cells:
                 if outer.n == 0:
                     continue
-                rows.append(self.row_of(outer, self.everyone))
-                rhs.append(float(outer.n))
-                keys.append(outer.key)
+                offer(outer.boxes, outer.n, outer.key)
                 inner, covered = [], frozenset()
                 for c in sorted((c for c in cells if c.boxes < outer.boxes), key=lambda c: -len(c.boxes)):
                     if not (c.boxes & covered):
                         inner.append(c)
                         covered |= c.boxes
                 if inner and covered < outer.boxes:
-                    rest = Cell(self.everyone, outer.boxes - covered, 0)
-                    bound = outer.n - sum(c.n for c in inner)
-                    if bound > 0:
-                        rows.append(self.row_of(rest))
-                        rhs.append(float(bound))
-                        keys.append(outer.key)
+                    offer(outer.boxes - covered, outer.n - sum(c.n for c in inner), outer.key)
+        rows, rhs, keys = [], [], []
+        for boxes, (bound, key) in best.items():
+            rows.append(self.row_of(Cell(self.everyone, boxes, 0)))
+            rhs.append(float(bound))
+            keys.append(key)
         return rows, rhs, keys
 
     def _constraints(self, released: set):
         """The linear constraints for ``released`` (as scipy LinearConstraints), with the
         equality matrix, its right-hand side and the released key behind each row, and the
-        inequality (at most / at least) rows with theirs."""
+        inequality (at most / at least) rows with theirs. Kept until what is released changes."""
+        relevant = frozenset(k for k in released if k in self._relevant)
+        cached = self._built.get(relevant)
+        if cached is None:
+            cached = self._build_constraints(relevant)
+            self._built = {relevant: cached}  # released only shrinks: older sets are not asked again
+        return cached
+
+    def _build_constraints(self, released: frozenset):
         rows, cols, data_, nrow = self.partition_rows
         rows, cols, data_ = list(rows), list(cols), list(data_)
         rhs = [0.0] * nrow
@@ -466,7 +550,7 @@ class _CoverModel:
             cons.append(optimize.LinearConstraint(ub, -np.inf, b_ub))
         return cons, (a, b, keys), (ub, b_ub, ub_keys)
 
-    def check(self, target: Cell, released: set, time_limit: float) -> tuple[bool, list, int]:
+    def check(self, target: Cell, released: set, time_limit: float, *, certificate: bool = True) -> tuple[bool, list, int]:
         """Whether ``target`` keeps another value an attacker cannot rule out; if not, the
         released cells that pin it down (from the linear relaxation's dual)."""
         if self.nvar == 0:
@@ -479,15 +563,31 @@ class _CoverModel:
         # at least min_cell (then it is neither pinned nor shown to lie in 1 ... min_cell - 1).
         tries = [(1, np.inf)] if v == 0 else [(m, np.inf), (-np.inf, 0)]
         used = 0
+        (a, b, _), (ub, b_ub, _) = eq, ineq
         for lo, hi in tries:
             used += 1
+            # The linear relaxation first: if even it cannot reach the bound, no integer
+            # solution can; if its optimum is whole, that is an integer solution.
+            sign = -1.0 if np.isfinite(lo) else 1.0  # push the cell up towards lo, or down to hi
+            lp = optimize.linprog(sign * t, A_eq=a if a.shape[0] else None, b_eq=b if a.shape[0] else None,
+                                  A_ub=ub if ub.shape[0] else None, b_ub=b_ub if ub.shape[0] else None,
+                                  bounds=(0, None), method="highs")
+            if lp.status == 0:
+                reach = t @ lp.x
+                if (np.isfinite(lo) and reach < lo - 1e-7) or (np.isfinite(hi) and reach > hi + 1e-7):
+                    continue
+                if np.allclose(lp.x, np.round(lp.x), atol=1e-7):
+                    return True, [], used
+            elif lp.status == 3:  # unbounded upwards: any value can be reached
+                if np.isfinite(lo):
+                    return True, [], used
             res = optimize.milp(np.zeros(self.nvar), constraints=[optimize.LinearConstraint(t.reshape(1, -1), lo, hi),
                                                                    *cons],
                                 integrality=np.ones(self.nvar), bounds=optimize.Bounds(0, np.inf),
                                 options={"time_limit": time_limit})
             if res.status == 0:
                 return True, [], used
-        return False, self._certificate(eq, ineq, t, released), used
+        return False, self._certificate(eq, ineq, t, released) if certificate else [], used
 
     def _certificate(self, eq, ineq, t, released) -> list:
         a, b, keys = eq
@@ -511,11 +611,14 @@ class _CoverModel:
         if not found:
             found = rel
         found = list(dict.fromkeys(found))
-        # Hiding a count that the other released counts determine protects nothing: prefer the
-        # ones that would really be unknown.
-        useful = [k for k in found if k not in self.cells
-                  or not self.linear_pinned(k, [r for r in released if r != k])[0]]
-        return useful or found
+        # Hiding a count that the other released counts determine protects nothing: the first
+        # candidate (smallest first) that would really be unknown.
+        cells = {**{c.key: c for c in self.bound_cells}, **self.cells}
+        found.sort(key=lambda k: (cells[k].n == 0, cells[k].n, len(k[1])) if k in cells else (True, 0, 0))
+        for k in found[:3]:  # (the rest: rarely better, and each costs two programmes)
+            if k not in self.cells or not self.linear_pinned(k, [r for r in released if r != k])[0]:
+                return [k]
+        return found
 
     def linear_pinned(self, target_key, released_keys, *, counts: bool = True) -> tuple[bool, list]:
         """Whether the target is fixed by the released cells (and the partitions) in the linear

@@ -230,7 +230,7 @@ def frame_values(out: Output, status: Status, ctx: Context, *, for_plot: bool = 
                 values.append(np.nan)
             elif isinstance(v, Value) and v.kind != "text" and status(uid) == RELEASED:
                 values.append(released_value(v, ctx))
-            elif isinstance(v, Value) and v.kind == "text":
+            elif isinstance(v, Value) and v.kind in ("text", "tally"):
                 values.append(shown_text(v, uid, status, ctx))
             elif not isinstance(v, Value) and not ctx.own:
                 values.append(v)  # synthetic: an untyped value is shown (and listed as a problem)

@@ -146,7 +146,7 @@ class Gate:
         self._save()
 
     def glue(self, name: str, value, fmt: str | None = None) -> None:
-        prefix = f"ch{self.ctx.slug[:2]}_"
+        prefix = glue_prefix(self.ctx.slug)
         if not name.startswith(prefix):
             raise ValueError(f"glue name {name!r} must start with {prefix!r} (unique across chapters)")
         if not isinstance(value, Value):
@@ -210,6 +210,14 @@ class Gate:
                        "outputs": [{"uid": o.uid, "kind": o.kind, "phase": o.phase} for o in self.outputs]}
             paths.write_atomically(folder / f"{self.ctx.slug}.json",
                                    lambda tmp: tmp.write_text(json.dumps(summary, indent=1), encoding="utf-8"))
+
+
+def glue_prefix(slug: str) -> str:
+    """Glue names are unique in the book: ``chNN_`` for chapter NN, the initials of the page's
+    name otherwise (``kf_`` for key_findings)."""
+    if slug[:2].isdigit():
+        return f"ch{slug[:2]}_"
+    return "".join(word[0] for word in slug.split("_") if word) + "_"
 
 
 def _untyped_value(v) -> Value:
