@@ -26,6 +26,7 @@ A kernel that died, or one whose notebook failed, is replaced rather than reused
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import uuid
 from typing import Any
@@ -141,9 +142,15 @@ def ipc_kernel_manager_class():
 
         @default("ip")
         def _ip_default(self) -> str:
-            # An absolute, unique socket prefix: the kernel runs in another working directory,
-            # and a relative prefix would point the two sides at different files.
-            return os.path.join(tempfile.gettempdir(), f"barometer-kernel-{uuid.uuid4().hex[:12]}")
+            # On Linux the sockets live in the abstract namespace ("@name"): no file at all, so
+            # nothing is left behind and no path can be too long (an edition's private folder
+            # may be deep; a socket path is limited to about 100 characters). Elsewhere an
+            # absolute, unique prefix in the temporary folder: the kernel runs in another working
+            # directory, and a relative prefix would point the two sides at different files.
+            name = f"barometer-kernel-{uuid.uuid4().hex[:12]}"
+            if sys.platform.startswith("linux"):
+                return "@" + name
+            return os.path.join(tempfile.gettempdir(), name)
 
     return IPCKernelManager
 

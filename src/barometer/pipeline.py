@@ -251,7 +251,7 @@ def _scrub_output(out: dict[str, Any], root_str: str) -> None:
 
 
 def _execute_one(
-    nb_path: str, out_path: str, params: dict[str, Any], root: str, log_path: str, gate_dir: str
+    nb_path: str, out_path: str, params: dict[str, Any], root: str, log_path: str, gate_dir: str | None = None
 ) -> tuple[float, list[str]]:
     """Run one notebook in a worker process; returns (seconds, data files read).
 
@@ -264,7 +264,7 @@ def _execute_one(
     from .gate.recorder import RECORD_DIR_ENV
 
     env = {"BAROMETER_ROOT": root, paths.INPUT_LOG_ENV: log_path, paths.OUTPUT_DIR_ENV: cwd,
-           RECORD_DIR_ENV: gate_dir}
+           RECORD_DIR_ENV: gate_dir or str(Path(cwd) / ".gate")}
     os.environ.update(env)
     os.environ.setdefault("MPLBACKEND", "Agg")
     # One BLAS thread per kernel: several chapters run at once anyway, and multithreaded sums

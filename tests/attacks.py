@@ -1,0 +1,369 @@
+"""Ten ways an outsider could recover a small count from an edition built on own microdata,
+using only its publishable folder (``site/``): the ways the issue "Safe outputs" found them.
+
+Each attack returns its findings: small counts (1 … min_cell − 1), or zeros of an answer in a
+group, recovered from what the site shows. ``tests/test_safe_outputs.py`` runs them against the
+real build (they must find nothing) and against a deliberately weakened one (each must find
+something, so that the attacks themselves are shown to work).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MARK = "#"
+COUNT = re.compile(r"(^n$|^n \d{4}$|^n both waves$|\(n\)$|^base$|^base_n$|^innovators( \d{4})?$|^asked$|"
+                   r"^organisations|^named \d{4}$|^n with type$|^n without$)")
+DESIGN_COUNTS = {"not_asked", "nonresponse"}  # zeros of who was asked: not an answer
+
+
+@dataclass
+class Table:
+    chapter: str
+    name: str
+    frame: pd.DataFrame  # as strings, exactly as published
+
+    def number(self, row: int, col: str) -> float | None:
+        v = self.frame.iloc[row][col]
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return None
+
+    def hidden(self, row: int, col: str) -> bool:
+        return self.frame.iloc[row][col] == MARK
+
+    def labels(self, row: int) -> tuple:
+        """The row's label cells (text that is neither a number nor the mark)."""
+        out = []
+        for col in self.frame.columns:
+            v = self.frame.iloc[row][col]
+            if col == "data_source" or v == MARK or v == "":
+                continue
+            try:
+                float(v)
+            except ValueError:
+                out.append((col, v))
+        return tuple(out)
+
+
+def own_tables(site: Path) -> list[Table]:
+    """Every CSV download of the site computed from own microdata, by chapter (from the links on
+    each chapter page)."""
+    tables = []
+    for page in sorted((site / "book" / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for link in sorted(set(re.findall(r'href="(\.\./\.\./_downloads/[^"]+\.csv)"', html))):
+            path = (page.parent / link).resolve()
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            if "own" in set(frame.get("data_source", [])):
+                tables.append(Table(page.stem, path.stem, frame))
+    return tables
+
+
+def small(v: float | None, m: int) -> bool:
+    return v is not None and abs(v - round(v)) < 1e-6 and 1 <= round(v) <= m - 1
+
+
+# --------------------------------------------------------------------------- the ten attacks
+
+def direct(site, truth, m) -> list[str]:
+    """1. Read directly: a count (or the base of a recomputed value) below the threshold."""
+    found = []
+    for t in own_tables(site):
+        for col in t.frame.columns:
+            if not COUNT.search(col) or col in DESIGN_COUNTS:
+                continue
+            for i in range(len(t.frame)):
+                v = t.number(i, col)
+                if small(v, m):
+                    found.append(f"{t.chapter}/{t.name}: {col} = {v:g} in row {t.labels(i)}")
+    return found
+
+
+def _pairs(columns) -> list[tuple[str, str]]:
+    """(percentage column, its base column) pairs of a table, as its layout says: a wave's
+    percentage beside that wave's n; a crosstab's row percentage beside the row total; an item's
+    percentage beside its count and the group's n; a share beside its base; a recomputed
+    percentage beside its base."""
+    cols = list(columns)
+    pairs = []
+    for c in cols:
+        if c.startswith("% ") and c[2:].isdigit() and f"n {c[2:]}" in cols:
+            pairs.append((c, f"n {c[2:]}"))  # a wave's percentage beside the wave's n
+        elif c.startswith("% ") and f"n {c[2:]}" in cols:  # a part's percentage beside the part's count
+            base = "total (n)" if "total (n)" in cols else "innovators" if "innovators" in cols else None
+            if base:
+                pairs.append((c, base))
+        elif c.endswith(" (%)") and f"{c[:-4]} (n)" in cols:
+            base = "total (n)" if "total (n)" in cols else "n" if "n" in cols else "innovators" if "innovators" in cols else None
+            if base:
+                pairs.append((c, base))
+        elif c == "share" and "base" in cols:
+            pairs.append((c, "base"))
+        elif c == "recomputed" and "base_n" in cols and "statistic" in cols:
+            pairs.append((c, "base_n"))
+    return pairs
+
+
+def rate_times_base(site, truth, m) -> list[str]:
+    """2. A percentage beside its printed base gives its numerator (and the rest of the base)."""
+    found = []
+    for t in own_tables(site):
+        for pct, base in _pairs(t.frame.columns):
+            for i in range(len(t.frame)):
+                if pct == "recomputed" and t.frame.iloc[i]["statistic"] not in ("pct", "share"):
+                    continue
+                p, n = t.number(i, pct), t.number(i, base)
+                if p is None or n is None or n < 1:
+                    continue
+                k = round(p * n / 100)
+                if 1 <= k <= m - 1 or 1 <= n - k <= m - 1:
+                    found.append(f"{t.chapter}/{t.name}: {pct} {p:g} of {base} {n:g} gives {k} and {n - k:g}")
+    return found
+
+
+def derived_column(site, truth, m) -> list[str]:
+    """3. An undeclared derived column: recomputed = published + difference where recomputed is hidden."""
+    found = []
+    for t in own_tables(site):
+        cols = set(t.frame.columns)
+        if not {"recomputed", "difference", "published"} <= cols:
+            continue
+        for i in range(len(t.frame)):
+            if t.hidden(i, "recomputed") and t.number(i, "difference") is not None and t.number(i, "published") is not None:
+                value = t.number(i, "published") + t.number(i, "difference")
+                found.append(f"{t.chapter}/{t.name}: hidden recomputed value is {value:g} (row {t.labels(i)})")
+    return found
+
+
+KEYS = {"wave", "year", "number of types", "types", "code"}
+
+
+def _keyed(t: Table) -> tuple[frozenset, dict]:
+    """A table's cells by (row key, column): the key is the columns that are never a number or
+    hidden (labels), and columns that hold category numbers (a wave, a number of types)."""
+    f = t.frame
+    keys = [c for c in f.columns if c != "data_source" and (c in KEYS or all(
+        v != MARK and t.number(i, c) is None for i, v in enumerate(f[c])))]
+    cells = {}
+    for i in range(len(f)):
+        key = tuple(f.iloc[i][k] for k in keys)
+        for col in f.columns:
+            if col in keys or col == "data_source":
+                continue
+            v = f.iloc[i][col]
+            if v == MARK or t.number(i, col) is not None:
+                cells[(key, col)] = v
+    return frozenset(keys), cells
+
+
+def figure_against_table(site, truth, m) -> list[str]:
+    """4. Figure data against the table: the same cell hidden in one download and shown in another
+    (two downloads of a chapter with the same row keys that agree wherever both show a value)."""
+    found = []
+    by_chapter = defaultdict(list)
+    for t in own_tables(site):
+        by_chapter[t.chapter].append(t)
+    for chapter, tables in by_chapter.items():
+        keyed = [(t, *_keyed(t)) for t in tables]
+        for (a, ka, ca), (b, kb, cb) in itertools.combinations(keyed, 2):
+            if ka != kb or a.name == b.name:
+                continue
+            common = set(ca) & set(cb)
+            both = [k for k in common if ca[k] != MARK and cb[k] != MARK]
+            if len({k[1] for k in both}) < 2 or any(abs(float(ca[k]) - float(cb[k])) > 1e-6 for k in both):
+                continue  # not shown to be the same numbers (two columns that agree, none that differ)
+            for k in common:
+                if (ca[k] == MARK) != (cb[k] == MARK):
+                    shown, where = (cb[k], b.name) if ca[k] == MARK else (ca[k], a.name)
+                    found.append(f"{chapter}: {k[1]} of {k[0]} hidden in one download, {shown} in {where}")
+    return found
+
+
+TOTAL = re.compile(r"^(total|totaal|all|all sectors|alle sectoren)$", re.IGNORECASE)
+
+
+def across_tables(site, truth, m) -> list[str]:
+    """5. A total minus the other rows (in the table itself or from another table of the chapter)."""
+    found = []
+    by_chapter = defaultdict(list)
+    for t in own_tables(site):
+        by_chapter[t.chapter].append(t)
+    for chapter, tables in by_chapter.items():
+        totals: dict[str, float] = {}
+        for t in tables:
+            for i in range(len(t.frame)):
+                if any(TOTAL.match(str(v)) for _, v in t.labels(i)):
+                    for col in t.frame.columns:
+                        if t.number(i, col) is not None:
+                            totals.setdefault(col, t.number(i, col))
+        for t in tables:
+            rows = [i for i in range(len(t.frame)) if not any(TOTAL.match(str(v)) for _, v in t.labels(i))]
+            for col in t.frame.columns:
+                if not COUNT.search(col) or col not in totals:
+                    continue
+                hidden = [i for i in rows if t.hidden(i, col)]
+                if len(hidden) != 1 or any(t.number(i, col) is None for i in rows if i not in hidden):
+                    continue
+                value = totals[col] - sum(t.number(i, col) for i in rows if i not in hidden)
+                if small(value, m):
+                    found.append(f"{chapter}/{t.name}: {col} of {t.labels(hidden[0])} = total - others = {value:g}")
+    return found
+
+
+def invert_statistic(site, truth, m) -> list[str]:
+    """6. Invert a test statistic: the sector-by-wave chi-square of chapter 1, printed to two
+    decimals, and the composition table's row totals leave one filling of its hidden cells."""
+    from scipy import stats
+
+    page = (site / "book" / "chapters" / "01_who_took_part.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", page)
+    hit = re.search(r"sector x wave: chi2 = ([0-9.]+)", text)
+    comp = next((t for t in own_tables(site) if t.name == "composition_microdata"), None)
+    if hit is None or comp is None:
+        return []
+    chi2 = float(hit[1])
+    f = comp.frame
+    waves = [c for c in f.columns if re.match(r"^n \d{4}$", c)]
+    both = "n both waves"
+    unknown, fixed_rows = [], []
+    for i in range(len(f)):
+        row_total = comp.number(i, both)
+        values = [comp.number(i, w) for w in waves]
+        if row_total is None or len(values) != 2:
+            return []
+        if all(v is None for v in values):
+            unknown.append(range(int(row_total) + 1))
+        elif values[0] is None:
+            unknown.append([int(row_total - values[1])])
+        elif values[1] is None:
+            unknown.append([int(values[0])])
+        else:
+            fixed_rows.append(values)
+    if not unknown:
+        return []
+    totals = [int(r) for r in (comp.number(i, both) for i in range(len(f))) if r is not None]
+    del totals
+    solutions = []
+    unknown_totals = [int(comp.number(i, both)) for i in range(len(f))
+                      if any(comp.number(i, w) is None for w in waves)]
+    for fill in itertools.product(*unknown):
+        rows = fixed_rows + [[a, t - a] for a, t in zip(fill, unknown_totals, strict=True)]
+        table = np.array([r for r in rows if sum(r) > 0])
+        if table.shape[0] < 2 or (table.sum(axis=0) == 0).any():
+            continue
+        value = stats.chi2_contingency(table, correction=False)[0]
+        if abs(value - chi2) < 0.005:
+            solutions.append(fill)
+    if len(solutions) == 1:
+        return [f"01_who_took_part/composition_microdata: the chi-square {chi2} leaves one filling {solutions[0]}"]
+    return []
+
+
+def across_chapters(site, truth, m) -> list[str]:
+    """7. Across chapters and waves: a sector's respondents in both waves minus one wave's, each
+    from another download."""
+    known: dict[tuple[str, str], float] = {}
+    names = _sector_names()
+    for t in own_tables(site):
+        f = t.frame
+        if t.name == "composition_microdata":
+            for i in range(len(f)):
+                sector = names.get(f.iloc[i]["sector"], f.iloc[i]["sector"])
+                for col, wave in (("n 2021", "2021"), ("n 2025", "2025"), ("n both waves", "both")):
+                    if col in f and t.number(i, col) is not None:
+                        known.setdefault((sector, wave), t.number(i, col))
+        if {"source_id", "statistic", "recomputed", "group", "year"} <= set(f.columns):
+            for i in range(len(f)):
+                r = f.iloc[i]
+                if r["source_id"] in ("B1-8", "B1-1") and r["statistic"] in ("n", "count") and r.get("breakdown", "sector") == "sector":
+                    v = t.number(i, "recomputed")
+                    if v is not None:
+                        known.setdefault((r["group"], str(r["year"])), v)
+    found = []
+    for (sector, wave), both in list(known.items()):
+        if wave != "both":
+            continue
+        for w1, w2 in (("2021", "2025"), ("2025", "2021")):
+            if (sector, w1) in known and (sector, w2) not in known:
+                value = both - known[(sector, w1)]
+                if small(value, m):
+                    found.append(f"{sector}: {w2} respondents = both waves - {w1} = {value:g}")
+    return found
+
+
+def _sector_names() -> dict[str, str]:
+    from barometer import labels
+    from barometer import microdata as md
+
+    out = {}
+    for s in md.DESIGN_LABELS["sector"]:
+        for lang in ("en", "nl"):
+            out[labels.group(s, lang=lang)] = s
+    return out
+
+
+def svg_coordinates(site, truth, m) -> list[str]:
+    """8. SVG coordinates: an own-data figure as SVG carries the exact position of everything drawn."""
+    found = []
+    own_figures = {t.name for t in own_tables(site)}
+    for svg in site.rglob("*.svg"):
+        if svg.stem in own_figures and "_static" not in svg.parts:
+            found.append(f"{svg.name}: an own-data figure as SVG")
+    return found
+
+
+def prose_and_printed(site, truth, m) -> list[str]:
+    """9. Glued prose and printed output: a small 'k of n organisations', or any printed output
+    of the microdata part (statistics, model summaries)."""
+    found = []
+    for page in sorted((site / "book" / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        start = html.find("Your microdata")
+        if start < 0:
+            continue
+        part = html[start:]
+        if re.search(r'class="output stream', part):
+            found.append(f"{page.stem}: printed output in the microdata part")
+        text = " ".join(re.sub(r"<[^>]+>", " ", part).split())
+        for k, n in re.findall(r"\b(\d+) of (?:the )?(\d+) (?:responding |innovating )?organisations", text):
+            if 1 <= int(k) <= m - 1:
+                found.append(f"{page.stem}: '{k} of {n} organisations' in the prose")
+    return found
+
+
+def zeros(site, truth, m) -> list[str]:
+    """10. Zeros: nobody in a group gave an answer (a zero count or 0% / 100% of a shown group)."""
+    found = []
+    for t in own_tables(site):
+        for col in t.frame.columns:
+            if col in DESIGN_COUNTS or col.startswith(("n ", "total")) or col in ("n", "base", "base_n"):
+                continue
+            if col.endswith("(n)") or re.match(r"^(innovators|named) \d{4}$", col):
+                for i in range(len(t.frame)):
+                    if t.number(i, col) == 0:
+                        found.append(f"{t.chapter}/{t.name}: {col} = 0 in row {t.labels(i)}")
+        for pct, base in _pairs(t.frame.columns):
+            for i in range(len(t.frame)):
+                p, n = t.number(i, pct), t.number(i, base)
+                if p is not None and n and n > 0 and (p == 0 or abs(p - 100) < 1e-9):
+                    if pct == "recomputed" and t.frame.iloc[i]["statistic"] not in ("pct", "share"):
+                        continue
+                    found.append(f"{t.chapter}/{t.name}: {pct} = {p:g} of {n:g} in row {t.labels(i)}")
+    return found
+
+
+ATTACKS = {
+    "direct": direct, "rate times base": rate_times_base, "derived column": derived_column,
+    "figure against table": figure_against_table, "across tables": across_tables,
+    "inverting a test statistic": invert_statistic, "across chapters and waves": across_chapters,
+    "SVG coordinates": svg_coordinates, "glued prose and printed output": prose_and_printed, "zeros": zeros,
+}
