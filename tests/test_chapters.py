@@ -106,16 +106,44 @@ def test_chapter_opens_its_context_under_its_own_name(nb_path):
     nb = nbformat.read(nb_path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert f'open_chapter("{nb_path.stem}"' in code
-    assert "ch.banner()" in code, f"{nb_path.name}: the microdata section must say which data it runs on"
+    assert "ch.microdata()" in code, f"{nb_path.name}: the microdata part must start with ch.microdata()"
     assert "ch.reproduce(" in code, f"{nb_path.name}: no reproduction records"
+
+
+def _calls(code: str, method: str):
+    import ast
+
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "ch":
+            yield node
+
+
+@pytest.mark.parametrize("nb_path", [*NOTEBOOKS, paths.NOTEBOOKS / "key_findings.ipynb"], ids=lambda p: p.name)
+def test_sentences_of_the_microdata_part_are_literal_templates(nb_path):
+    """A ch.text template is written by the author (a string literal, never an f-string, which
+    could carry a computed number past the gate), and ch.fixed never wraps an f-string either:
+    fixed says "not from the microdata", which an interpolation cannot promise. (The gate itself
+    withholds untraced numbers; this keeps the notebooks from trying.)"""
+    import ast
+
+    nb = nbformat.read(nb_path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", []))
+    for call in _calls(code, "text"):
+        assert call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str), \
+            f"{nb_path.name}, line {call.lineno}: ch.text needs a literal template"
+    for call in _calls(code, "fixed"):
+        assert not any(isinstance(a, ast.JoinedStr) for a in call.args), \
+            f"{nb_path.name}, line {call.lineno}: ch.fixed(f'...') - use ch.text with typed fields"
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
 def test_tables_and_figures_go_through_the_shared_helpers(nb_path):
     nb = nbformat.read(nb_path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    for forbidden in ("to_csv(", "savefig(", "plt.show(", "display(Markdown("):
-        assert forbidden not in code, f"{nb_path.name}: {forbidden} bypasses barometer.tables/figures"
+    for forbidden in ("to_csv(", "savefig(", "plt.show(", "display(Markdown(", "myst_nb", "ch.gate.",
+                      "publish_display_data"):
+        assert forbidden not in code, f"{nb_path.name}: {forbidden} bypasses the output gate"
 
 
 def test_every_chapter_is_in_the_table_of_contents():

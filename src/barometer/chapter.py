@@ -258,6 +258,16 @@ class Chapter:
         return gv.text(template, **fields)
 
     @staticmethod
+    def join(parts, sep: str = " "):
+        """Typed texts joined into one (each part shown or hidden on its own)."""
+        return gv.join(parts, sep)
+
+    @staticmethod
+    def published(value, what: str = ""):
+        """A number of the report (the published layer), in the microdata part of a chapter."""
+        return gv.published(value, what)
+
+    @staticmethod
     def fixed(value, what: str = ""):
         return gv.fixed(value, what)
 

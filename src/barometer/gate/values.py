@@ -178,6 +178,14 @@ def text(template: str, **values) -> Value:
     return Value("text", template, fields=typed, what="text")
 
 
+def join(parts, sep: str = " ") -> Value:
+    """Typed texts (and other typed values) joined into one text: each part is shown or hidden on
+    its own. ``sep`` is a literal separator."""
+    parts = list(parts)
+    escaped = sep.replace("{", "{{").replace("}", "}}")
+    return text(escaped.join(f"{{p{i}}}" for i in range(len(parts))), **{f"p{i}": p for i, p in enumerate(parts)})
+
+
 class Untyped(Value):
     """A plain value that reached the gate from microdata: withheld for own data."""
 
@@ -230,5 +238,5 @@ def _plain_number(v):
         return v
 
 
-__all__ = ["Value", "KINDS", "statistic", "verdict", "difference", "fixed", "published", "text", "plain", "tally",
+__all__ = ["Value", "KINDS", "statistic", "verdict", "difference", "fixed", "published", "text", "join", "plain", "tally",
            "flatten", "is_untyped", "render_template", "Untyped"]
