@@ -564,6 +564,7 @@ class _CoverModel:
         tries = [(1, np.inf)] if v == 0 else [(m, np.inf), (-np.inf, 0)]
         used = 0
         (a, b, _), (ub, b_ub, _) = eq, ineq
+        solved = []
         for lo, hi in tries:
             used += 1
             # The linear relaxation first: if even it cannot reach the bound, no integer
@@ -573,6 +574,7 @@ class _CoverModel:
                                   A_ub=ub if ub.shape[0] else None, b_ub=b_ub if ub.shape[0] else None,
                                   bounds=(0, None), method="highs")
             if lp.status == 0:
+                solved.append(lp)
                 reach = t @ lp.x
                 if (np.isfinite(lo) and reach < lo - 1e-7) or (np.isfinite(hi) and reach > hi + 1e-7):
                     continue
@@ -587,16 +589,17 @@ class _CoverModel:
                                 options={"time_limit": time_limit})
             if res.status == 0:
                 return True, [], used
-        return False, self._certificate(eq, ineq, t, released) if certificate else [], used
+        return False, self._certificate(eq, ineq, t, released, solved) if certificate else [], used
 
-    def _certificate(self, eq, ineq, t, released) -> list:
+    def _certificate(self, eq, ineq, t, released, solved=()) -> list:
         a, b, keys = eq
         ub, b_ub, ub_keys = ineq
         found = []
-        for sign in (-1.0, 1.0):  # maximise, then minimise, the target
-            res = optimize.linprog(sign * t, A_eq=a if a.shape[0] else None, b_eq=b if a.shape[0] else None,
-                                   A_ub=ub if ub.shape[0] else None, b_ub=b_ub if ub.shape[0] else None,
-                                   bounds=(0, None), method="highs")
+        if not solved:  # maximise, then minimise, the target
+            solved = [optimize.linprog(sign * t, A_eq=a if a.shape[0] else None, b_eq=b if a.shape[0] else None,
+                                       A_ub=ub if ub.shape[0] else None, b_ub=b_ub if ub.shape[0] else None,
+                                       bounds=(0, None), method="highs") for sign in (-1.0, 1.0)]
+        for res in solved:  # the dual of the relaxation that could not move the cell far enough
             if res.status != 0:
                 continue
             if a.shape[0] and res.eqlin is not None:
