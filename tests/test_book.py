@@ -18,8 +18,8 @@ import pytest
 from conftest import build_edition, edition_chapters
 
 from barometer import fidelity, paths
-from barometer.gate.rules import MARK
 from barometer.chapter import RECORDS
+from barometer.gate.rules import MARK
 
 pytestmark = pytest.mark.slow
 

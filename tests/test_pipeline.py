@@ -238,3 +238,27 @@ def test_write_atomically_replaces_whole_or_leaves_the_old_file(tmp_path):
     assert sorted(p.name for p in target.parent.iterdir()) == ["kept.txt"]  # no temporary left
     write_atomically(target, lambda tmp: tmp.write_text("second"), mode=0o644)
     assert target.read_text() == "second" and oct(target.stat().st_mode & 0o777) == "0o644"
+
+
+def test_a_chapter_worker_imports_nothing_the_appendix_thread_may_be_importing():
+    """Workers are forked while a thread generates the appendices (pandas, matplotlib). A worker
+    forked while that thread held an import lock, and then importing the same module, hung for
+    ever (seen once in a fresh-clone build): what a worker imports must not pull those in."""
+    import ast
+    import inspect
+
+    from barometer import pipeline
+
+    statements = []
+    for node in ast.walk(ast.parse(inspect.getsource(pipeline._execute_one).lstrip())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            node.module, node.level = ".".join(filter(None, ["barometer", node.module])), 0
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            statements.append(ast.unparse(node))
+    assert any("papermill" in s for s in statements)  # the worker's imports were found
+    code = "\n".join([
+        "import sys", "from barometer import pipeline", *statements,
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'seaborn', 'scipy') if m in sys.modules))",
+    ])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -55,6 +55,9 @@ FILES = "files"
 #: from own microdata points it into the edition's private folder, so that nothing derived from
 #: the microdata lands outside it.
 CACHE_DIR_ENV = "BAROMETER_CACHE_DIR"
+#: Set by the pipeline: where a running chapter keeps its output-gate record (the edition's private
+#: folder for own data). Without it (JupyterLab), the record goes beside the chapter's files.
+RECORD_DIR_ENV = "BAROMETER_GATE_DIR"
 
 
 def package_files() -> list[Path]:

@@ -261,10 +261,8 @@ def _execute_one(
     from . import kernels
 
     cwd = str(Path(out_path).parent)
-    from .gate.recorder import RECORD_DIR_ENV
-
     env = {"BAROMETER_ROOT": root, paths.INPUT_LOG_ENV: log_path, paths.OUTPUT_DIR_ENV: cwd,
-           RECORD_DIR_ENV: gate_dir or str(Path(cwd) / ".gate")}
+           paths.RECORD_DIR_ENV: gate_dir or str(Path(cwd) / ".gate")}
     os.environ.update(env)
     os.environ.setdefault("MPLBACKEND", "Agg")
     # One BLAS thread per kernel: several chapters run at once anyway, and multithreaded sums
@@ -405,8 +403,15 @@ def execute_many(
     else:
         todo.sort(key=lambda t: (t[0], -_expected_seconds(runs[t[0]][0], t[1])))
 
-    import nbformat  # only when something runs: its import alone takes seconds
+    # nbformat only when something runs: its import alone takes seconds. Papermill and the
+    # kernels module are what the workers import; they are imported here, before the workers are
+    # forked, because the appendices are generated on a thread meanwhile and a worker forked
+    # while that thread held a module's import lock (pandas, once) waited for it forever.
+    import nbformat
+    import papermill  # noqa: F401
     from tqdm.auto import tqdm
+
+    from . import kernels  # noqa: F401
 
     staging = {k: Path(tempfile.mkdtemp(prefix="exec-", dir=runs[k][0].chapters)) for k in {t[0] for t in todo}}
     caches = {k: _load_cache(runs[k][0].chapters) for k in staging}

@@ -123,10 +123,6 @@ class Ledger:
         """An output withheld as a whole (a figure whose drawing function could carry data)."""
         self.forced[uid] = Decision(WITHHELD, "untyped", reason)
 
-    def forced_output(self, uid: str, reason: str) -> None:
-        """An output withheld as a whole (a figure whose drawing function could carry data)."""
-        self.forced[uid] = Decision(WITHHELD, "untyped", reason)
-
     # ------------------------------------------------------------------ structure
     def _cells(self) -> tuple[dict[tuple, Cell], dict[tuple, list[str]], dict[str, tuple[Cell, ...]]]:
         """Every cell (canonical), the values that release each, and each value's cells."""

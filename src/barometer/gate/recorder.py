@@ -17,14 +17,22 @@ import pandas as pd
 
 from .. import paths, tables
 from .builders import Builder
-from .outputs import MICRODATA, PUBLISHED, Context, Output, all_released, placeholder, rendered, untraced_numbers
+from .outputs import (
+    MICRODATA,
+    PUBLISHED,
+    Context,
+    Output,
+    all_released,
+    placeholder,
+    rendered,
+    untraced_numbers,
+)
 from .population import GateError
 from .rules import RELEASED
 from .values import Value, fixed, is_untyped
 
-#: Set by the pipeline: where a running chapter keeps its gate record (the edition's private folder
-#: for own data). Without it (JupyterLab), the record goes beside the chapter's files.
-RECORD_DIR_ENV = "BAROMETER_GATE_DIR"
+RECORD_DIR_ENV = paths.RECORD_DIR_ENV
+
 #: Types a drawing function of own data may refer to besides modules, functions and classes.
 _SAFE_SCALARS = (str, bytes, int, float, bool, complex, type(None), np.bool_)
 _MAX_NUMBERS_IN_CONSTANT = 24

@@ -202,7 +202,7 @@ def render_template(template: str, texts: dict[str, str], fields: dict[str, Valu
     """Fill a template: a field with a format spec (``{p:.3f}``) formats its value when it is a
     number and shown, else the field's text (``#`` when withheld)."""
     out = []
-    for literal, name, spec, conv in string.Formatter().parse(template):
+    for literal, name, spec, _conv in string.Formatter().parse(template):
         out.append(literal)
         if name is None:
             continue
