@@ -22,9 +22,13 @@ from barometer.pipeline import clean_executed
 
 @pytest.fixture
 def worker():
+    """This process as a pool worker; the variables a worker sets are restored afterwards."""
+    saved = dict(os.environ)
     kernels.discard_worker_kernel()
     yield
     kernels.discard_worker_kernel()
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def run(tmp_path: Path, name: str, body: str, root: Path | None = None) -> dict:

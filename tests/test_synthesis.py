@@ -140,14 +140,14 @@ def test_largest_remainder():
     assert synthesis.largest_remainder([29, 25], 58).sum() == 58
 
 
-def test_estimate_on_a_hand_made_frame():
+def test_recomputed_values_on_a_hand_made_frame():
     df = md.empty_frame(4)
     df["org_id"] = ["a", "b", "c", "d"]
     df["wave"] = 2025
     df["sector"] = ["Gemeente", "Gemeente", "GR", "GR"]
     df["innovated"] = pd.array([1, 0, 1, 1], dtype="Int64")
-    row = published.table("B1-8", year=2025, group="Gemeente", statistic="pct").iloc[0]
-    est = reproduce.estimate(df, row)
-    assert est.value == 50 and est.base == 2
-    total = published.table("B1-8", year=2025, group="Totaal", statistic="pct").iloc[0]
-    assert reproduce.estimate(df, total).value == 75
+    rows = pd.concat([published.table("B1-8", year=2025, group=g, statistic="pct").iloc[[0]]
+                      for g in ("Gemeente", "Totaal")])
+    got = reproduce.records(df, rows).set_index("group")
+    assert got.loc["Gemeente", "recomputed"] == 50 and got.loc["Gemeente", "base_n"] == 2
+    assert got.loc["Totaal", "recomputed"] == 75 and got.loc["Totaal", "base_n"] == 4

@@ -721,8 +721,13 @@ def private_environment(private: Path):
     }
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in [*folders, "PYTHONDONTWRITEBYTECODE"]}
+    # Where a chapter run logs its inputs and writes its files is set per notebook by the
+    # pipeline; values left over in this process (from a run in it before) would point outside.
+    inherited = [paths.INPUT_LOG_ENV, paths.OUTPUT_DIR_ENV, paths.RECORD_DIR_ENV]
+    saved = {k: os.environ.get(k) for k in [*folders, *inherited, "PYTHONDONTWRITEBYTECODE"]}
     saved_tempdir = tempfile.tempdir
+    for k in inherited:
+        os.environ.pop(k, None)
     os.environ.update({k: str(v) for k, v in folders.items()})
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     tempfile.tempdir = str(folders["TMPDIR"])
