@@ -582,6 +582,47 @@ def _swap_in(built: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+_PUBLISHING = None  # (project, records, outcome) for the workers of publish_checked
+
+
+def _publish_one(task: tuple) -> tuple:
+    """In a worker: write the output-checking report, or render one raw executed chapter with
+    what the ledger released."""
+    import nbformat
+
+    from .gate import render, report
+
+    project, records, outcome = _PUBLISHING
+    if task[0] == "report":
+        _, source_name, parameters, rules = task
+        report.write(project.private / "check", records, outcome, rules, source_name=source_name,
+                     parameters=parameters)
+        return task
+    _, name, _key = task
+    stem = Path(name).stem
+    nb = nbformat.read(project.raw / name, as_version=4)
+    if stem in records:
+        nb = render.render_chapter(nb, records[stem], outcome, project.chapters / paths.FILES / stem)
+    else:  # nothing was checked: nothing of its output is published
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code":
+                cell["outputs"] = []
+    nbformat.write(nb, project.chapters / name)
+    return task
+
+
+def _over_cores(function, tasks: list) -> list:
+    """``function(task)`` for every task, in forked workers over the machine's cores (in this
+    process where there is one core, one task or no fork); results in the order of ``tasks``."""
+    import multiprocessing
+
+    workers = min(os.cpu_count() or 1, len(tasks))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(t) for t in tasks]
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(function, tasks))
+
+
 # --------------------------------------------------------------------------- editions
 
 
@@ -746,9 +787,9 @@ def publish_checked(project: Project, params: dict[str, Any]) -> None:
     """The output check of an own-data edition: one ledger over every chapter's outputs, then
     each raw executed chapter rendered with what the ledger releases, and the output-checking
     report written to the private folder. Skipped for chapters and decisions that did not change."""
-    import nbformat
+    import pickle
 
-    from .gate import render, report
+    from .gate import render
     from .gate.rules import Rules
 
     rules = Rules(min_cell=int(params.get("min_cell", DEFAULT_PARAMETERS["min_cell"])))
@@ -759,37 +800,31 @@ def publish_checked(project: Project, params: dict[str, Any]) -> None:
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     digest = _sha256((render.records_digest(project.gate) + repr(rules)).encode())
     outcome_file = project.private / "check" / "ledger.pkl"
+    tasks: list[tuple] = []
     if state.get("records") == digest and outcome_file.exists():
-        import pickle
-
         outcome = pickle.loads(outcome_file.read_bytes())
     else:
-        import pickle
-
         outcome = render.solve(records, rules) if records else None
         outcome_file.parent.mkdir(parents=True, exist_ok=True)
         outcome_file.write_bytes(pickle.dumps(outcome))
-        report.write(project.private / "check", records, outcome, rules, source_name=Path(params["source"]).name,
-                     parameters=public_params(params)) if records else None
+        if records:
+            tasks.append(("report", Path(params["source"]).name, public_params(params), rules))
     rendered = state.get("rendered", {})
     for nb_path in project.notebook_sources():
-        stem = nb_path.stem
         raw = project.raw / nb_path.name
         if not raw.exists():
             continue  # a notebook without the source parameter: executed straight into chapters/
         key = _sha256(raw.read_bytes() + digest.encode())
-        target = project.chapters / nb_path.name
-        if rendered.get(stem) == key and target.exists():
-            continue
-        nb = nbformat.read(raw, as_version=4)
-        if stem in records:
-            nb = render.render_chapter(nb, records[stem], outcome, project.chapters / paths.FILES / stem)
-        else:  # nothing was checked: nothing of its output is published
-            for cell in nb.cells:
-                if cell.get("cell_type") == "code":
-                    cell["outputs"] = []
-        nbformat.write(nb, target)
-        rendered[stem] = key
+        if rendered.get(nb_path.stem) != key or not (project.chapters / nb_path.name).exists():
+            tasks.append(("chapter", nb_path.name, key))
+    global _PUBLISHING
+    _PUBLISHING = (project, records, outcome)
+    try:  # the report and the chapters over the cores (forked workers read _PUBLISHING)
+        for done in _over_cores(_publish_one, tasks):
+            if done[0] == "chapter":
+                rendered[Path(done[1]).stem] = done[2]
+    finally:
+        _PUBLISHING = None
     state_file.parent.mkdir(parents=True, exist_ok=True)
     state_file.write_text(json.dumps({"records": digest, "rendered": rendered}, indent=1))
 

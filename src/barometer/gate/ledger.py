@@ -102,6 +102,8 @@ class Ledger:
             self.neighbours[p].add(c)
         self.values: dict[str, Value] = {}
         self.forced: dict[str, Decision] = {}
+        #: lower bounds on respondents by measure and its released cells (see _CoverModel)
+        self.bounds_of: dict = {}
         self.everyone_id = next((mid for mid, m in self.measures.items() if m.name == "everyone"), None)
 
     def canonical(self, cell: Cell) -> Cell:
@@ -188,33 +190,42 @@ class Ledger:
         """Run one check per target, over the machine's cores (the models of one target's
         neighbourhood are built once per worker). ``task``: "structural" (is the cell zero by the
         relations alone?) or "exposed" (can the attacker pin it, given ``released``?)."""
+        batches = self._batches(targets)
+        results: list[bool] = [False] * len(targets)
+        for (_, idx), found in zip(batches, self._run(_check_batch, batches, (self, targets, cells, released, task)),
+                                   strict=True):
+            for i, r in zip(idx, found, strict=True):
+                results[i] = r
+        return results
+
+    def _batches(self, targets: list[Cell]) -> list[tuple[frozenset, list[int]]]:
+        """The targets grouped by their neighbourhood (one attacker's model each); the largest
+        models first, so that the cores finish together."""
+        groups: dict[frozenset, list[int]] = defaultdict(list)
+        for i, t in enumerate(targets):
+            groups[self.local_measures(t.measure)].append(i)
+        return sorted(groups.items(), key=lambda kv: (-len(kv[0]) * len(kv[1]), kv[1][0]))
+
+    @staticmethod
+    def _run(function, batches: list, shared: tuple) -> list:
+        """``function(local, indices)`` for every batch, over the machine's cores (forked
+        workers read ``shared``); the results in the order of ``batches``, whatever the cores."""
         import concurrent.futures as cf
         import multiprocessing
         import os
 
-        groups: dict[frozenset, list[int]] = defaultdict(list)
-        for i, t in enumerate(targets):
-            groups[self.local_measures(t.measure)].append(i)
-        batches = sorted(groups.items(), key=lambda kv: -len(kv[1]))
-        workers = min(os.cpu_count() or 1, len(batches))
         global _SHARED
-        _SHARED = (self, targets, cells, released, task)
-        results: list[bool] = [False] * len(targets)
+        _SHARED = shared
+        workers = min(os.cpu_count() or 1, len(batches))
         try:
             if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-                for local, idx in batches:
-                    for i, r in zip(idx, _check_batch(local, idx), strict=True):
-                        results[i] = r
-            else:
-                context = multiprocessing.get_context("fork")
-                with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                    futures = {pool.submit(_check_batch, local, idx): idx for local, idx in batches}
-                    for fut, idx in futures.items():
-                        for i, r in zip(idx, fut.result(), strict=True):
-                            results[i] = r
+                return [function(local, idx) for local, idx in batches]
+            context = multiprocessing.get_context("fork")
+            with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [pool.submit(function, local, idx) for local, idx in batches]
+                return [f.result() for f in futures]
         finally:
             _SHARED = None
-        return results
 
     # ------------------------------------------------------------------ primary
     def _primary(self, of_value, structural: set) -> dict[str, Decision]:
@@ -259,18 +270,45 @@ class Ledger:
         released = released_keys()
         targets = sorted((c for c in cells.values() if self.rules.cell_sensitive(c) and c.key not in structural),
                          key=lambda c: (c.measure, sorted(c.boxes)))
-        # A first pass over all cores finds the cells the published numbers pin down; a cell safe
-        # now stays safe (hiding more never helps the attacker), so only those are gone through
-        # again, one by one, hiding what pins each.
-        exposed = self._in_parallel("exposed", targets, cells, released)
-        outcome.programmes += 2 * len(targets)
-        targets = [t for t, bad in zip(targets, exposed, strict=True) if bad]
-        models: dict[frozenset, _CoverModel] = {}
+        # Each neighbourhood's disclosive cells are checked, and protected where the published
+        # numbers pin them down, on their own (over the cores), all starting from the same
+        # released counts; then every count any of them hid is hidden. A cell found safe with
+        # more released stays safe with less (hiding never helps the attacker), so the union
+        # protects them all, whatever the number of cores.
+        batches = self._batches(targets)
+        shared = (self, targets, cells, released, holders, of_value, decisions, time_limit)
+        for hides, unprotectable, used, found in self._run(_protect_batch, batches, shared):
+            outcome.programmes += used
+            outcome.exposed_found += found
+            outcome.unprotectable += unprotectable
+            for key, rule, detail in hides:
+                if any(decisions[uid].status == RELEASED for uid in holders[key]):
+                    self._hide(key, holders, decisions, outcome, rule, detail)
+        self._magnitudes(decisions, outcome)
+        outcome.hidden_cells = set(cells) - released_keys()
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def _protect(self, local: frozenset, targets: list[Cell], cells: dict, released: set, holders, of_value,
+                 decisions: dict[str, Decision], time_limit: float) -> tuple[list, list[str], int, int]:
+        """Hide released counts, smallest first, until no target of this neighbourhood is
+        pinned down (``decisions`` is changed). Returns the hidden keys with their rule and
+        reason, the targets that could not be protected short of hiding every count of their
+        model, the programmes solved and the targets found exposed."""
+        outcome = Outcome(decisions, set())
+        hides: list = []
+
+        def hide(key, rule, detail):
+            hides.append((key, rule, detail))
+            before = {uid for uid in holders[key] if decisions[uid].status == RELEASED}
+            self._hide(key, holders, decisions, outcome, rule, detail)
+            # A cell stays released while any value that shows it is released.
+            gone = {c.key for uid in before for c in of_value[uid]
+                    if not any(decisions[u].status == RELEASED for u in holders[c.key])}
+            return released - gone
+
+        model = _CoverModel(self, local, cells)
         for t in targets:
-            local = self.local_measures(t.measure)
-            if local not in models:
-                models[local] = _CoverModel(self, local, cells)
-            model = models[local]
             rounds = 0
             while True:
                 rounds += 1
@@ -285,17 +323,12 @@ class Ledger:
                     outcome.unprotectable.append(t.label)
                     for k in list(model.cells):
                         if k in released:
-                            self._hide(k, holders, decisions, outcome, "secondary",
-                                       f"protects {t.label} (no smaller choice pinned it down)")
-                    released = released_keys()
+                            released = hide(k, "secondary",
+                                            f"protects {t.label} (no smaller choice pinned it down)")
                     break
                 k = min(candidates, key=lambda key: (cells[key].n == 0, cells[key].n, len(key[1])))
-                self._hide(k, holders, decisions, outcome, "secondary", f"protects {t.label}")
-                released = released_keys()
-        self._magnitudes(decisions, outcome)
-        outcome.hidden_cells = set(cells) - released_keys()
-        outcome.seconds = time.perf_counter() - start
-        return outcome
+                released = hide(k, "secondary", f"protects {t.label}")
+        return hides, outcome.unprotectable, outcome.programmes, outcome.exposed_found
 
     def _hide(self, key, holders, decisions, outcome, rule, detail) -> None:
         outcome.hidden_cells.add(key)
@@ -340,7 +373,7 @@ class Ledger:
                         break
 
 
-_SHARED = None  # (ledger, targets, cells, released, task) for the workers of _in_parallel
+_SHARED = None  # what the forked workers of Ledger._run read
 
 
 def _check_batch(local: frozenset, indices: list[int]) -> list[bool]:
@@ -349,6 +382,13 @@ def _check_batch(local: frozenset, indices: list[int]) -> list[bool]:
     if task == "structural":
         return [model.structurally_zero(targets[i]) for i in indices]
     return [not model.check(targets[i], released, 10.0, certificate=False)[0] for i in indices]
+
+
+def _protect_batch(local: frozenset, indices: list[int]) -> tuple[list, list[str], int, int]:
+    ledger, targets, cells, released, holders, of_value, decisions, time_limit = _SHARED
+    decisions = {uid: d for uid, d in decisions.items()}  # this neighbourhood's own copy
+    return ledger._protect(local, [targets[i] for i in indices], cells, set(released), holders, of_value,
+                           decisions, time_limit)
 
 
 class _CoverModel:
@@ -412,12 +452,28 @@ class _CoverModel:
         self.partition_rows = (rows, cols, data_, nrow)
         # A subset's count is at most its superset's, box by box; every measure lies within
         # everyone (the respondents).
+        # Rows the others imply are left out (the programme is the same, and solved faster): a
+        # part's bound by its whole (the whole is the sum of non-negative parts), and a measure's
+        # bound by everyone where it lies within another measure of the model (which lies within
+        # everyone, or within another, in turn).
         urows, ucols, udata = [], [], []
         nu = 0
-        pairs = [(c, p) for c, p in ledger.subsets if c in local and p in local]
-        # A partition is used only whole: one that lost a part to MAX_LOCAL would say too much.
+        whole_of = {(c, p) for p, children, degenerate in ledger.partitions if not degenerate
+                    and p in local and all(c in local for c in children) for c in children}
+        pairs = [(c, p) for c, p in ledger.subsets if c in local and p in local and (c, p) not in whole_of]
         if self.everyone is not None:
-            pairs += [(m, self.everyone) for m in measures if m != self.everyone]
+            up: dict[str, set[str]] = defaultdict(set)
+            for c, p in [*pairs, *whole_of]:
+                if p != self.everyone:
+                    up[c].add(p)
+            tops = {m for m in measures if m != self.everyone and not up[m]}
+            for m in measures:  # (a cycle of supersets would reach no top: such a measure keeps its row)
+                seen, todo = set(), [m]
+                while todo and not (seen & tops):
+                    seen |= {x for x in todo}
+                    todo = [p for x in todo for p in up[x] if p not in seen]
+                if m != self.everyone and (m in tops or not (seen & tops)):
+                    pairs.append((m, self.everyone))
         for c, p in pairs:
             for j in range(len(self.super_boxes)):
                 vc, vp = self.var.get((c, j)), self.var.get((p, j))
@@ -428,6 +484,9 @@ class _CoverModel:
                 udata += [1.0] + ([-1.0] if vp is not None else [])
                 nu += 1
         self.subset_rows = (urows, ucols, udata, nu)
+        self._partitions = sparse.csr_matrix((data_, (rows, cols)), shape=(nrow, self.nvar))
+        self._subset_matrix = sparse.csr_matrix((udata, (urows, ucols)), shape=(nu, self.nvar))
+        self._cell_matrix = None  # every cell's row, built on first use (see _released_rows)
         self._rows: dict = {}
         self._built: dict = {}
         self._relevant = frozenset(self.cells) | frozenset(c.key for c in self.bound_cells)
@@ -480,18 +539,13 @@ class _CoverModel:
         for c in self.bound_cells:
             if c.key in released:
                 by_measure[c.measure].append(c)
-        for cells in by_measure.values():
-            for outer in cells:
-                if outer.n == 0:
-                    continue
-                offer(outer.boxes, outer.n, outer.key)
-                inner, covered = [], frozenset()
-                for c in sorted((c for c in cells if c.boxes < outer.boxes), key=lambda c: -len(c.boxes)):
-                    if not (c.boxes & covered):
-                        inner.append(c)
-                        covered |= c.boxes
-                if inner and covered < outer.boxes:
-                    offer(outer.boxes - covered, outer.n - sum(c.n for c in inner), outer.key)
+        for measure, cells in by_measure.items():
+            signature = (measure, frozenset(c.key for c in cells))
+            offers = self.ledger.bounds_of.get(signature)
+            if offers is None:  # (the same in every model; a hidden count changes its measure's only)
+                offers = self.ledger.bounds_of[signature] = self._offers(cells)
+            for boxes, bound, key in offers:
+                offer(boxes, bound, key)
         rows, rhs, keys = [], [], []
         for boxes, (bound, key) in best.items():
             rows.append(self.row_of(Cell(self.everyone, boxes, 0)))
@@ -499,40 +553,58 @@ class _CoverModel:
             keys.append(key)
         return rows, rhs, keys
 
+    @staticmethod
+    def _offers(cells: list[Cell]) -> list[tuple[frozenset, int, tuple]]:
+        """The lower bounds the released counts of one measure put on groups of respondents."""
+        out = []
+        for outer in cells:
+            if outer.n == 0:
+                continue
+            out.append((outer.boxes, outer.n, outer.key))
+            inner, covered = [], frozenset()
+            for c in sorted((c for c in cells if c.boxes < outer.boxes), key=lambda c: -len(c.boxes)):
+                if not (c.boxes & covered):
+                    inner.append(c)
+                    covered |= c.boxes
+            if inner and covered < outer.boxes:
+                out.append((outer.boxes - covered, outer.n - sum(c.n for c in inner), outer.key))
+        return out
+
+    def _released_rows(self, released) -> tuple:
+        """The equalities: the partitions, then one row per released cell of the model."""
+        if self._cell_matrix is None:
+            self._cell_keys = list(self.cells)
+            self._cell_pos = {k: i for i, k in enumerate(self._cell_keys)}
+            self._cell_matrix = sparse.csr_matrix(np.vstack([self.row_of(self.cells[k]) for k in self._cell_keys])) \
+                if self._cell_keys else sparse.csr_matrix((0, self.nvar))
+        keys = [k for k in self._cell_keys if k in released]
+        idx = [self._cell_pos[k] for k in keys]
+        a = sparse.vstack([self._partitions, self._cell_matrix[idx]]).tocsr()
+        b = np.concatenate([np.zeros(self._partitions.shape[0]), [float(self.cells[k].n) for k in keys]])
+        return a, b, [None] * self._partitions.shape[0] + keys
+
     def _constraints(self, released: set):
         """The linear constraints for ``released`` (as scipy LinearConstraints), with the
         equality matrix, its right-hand side and the released key behind each row, and the
         inequality (at most / at least) rows with theirs. Kept until what is released changes."""
         relevant = frozenset(k for k in released if k in self._relevant)
-        cached = self._built.get(relevant)
+        cached = self._built.pop(relevant, None)
         if cached is None:
             cached = self._build_constraints(relevant)
-            self._built = {relevant: cached}  # released only shrinks: older sets are not asked again
+        self._built[relevant] = cached  # the last few: a check and the candidates' tests alternate
+        while len(self._built) > 4:
+            del self._built[next(iter(self._built))]
         return cached
 
     def _build_constraints(self, released: frozenset):
-        rows, cols, data_, nrow = self.partition_rows
-        rows, cols, data_ = list(rows), list(cols), list(data_)
-        rhs = [0.0] * nrow
-        keys: list = [None] * nrow
-        for key, c in self.cells.items():
-            if key not in released:
-                continue
-            nz = np.flatnonzero(self.row_of(c))
-            rows += [nrow] * len(nz)
-            cols += nz.tolist()
-            data_ += [1.0] * len(nz)
-            rhs.append(float(c.n))
-            keys.append(key)
-            nrow += 1
-        a = sparse.csr_matrix((data_, (rows, cols)), shape=(nrow, self.nvar))
-        b = np.asarray(rhs)
+        a, b, keys = self._released_rows(released)
+        nrow = a.shape[0]
         if nrow and not np.allclose(a @ self.truth, b):
             raise AssertionError("the ledger's model does not hold for the true counts (a builder "
                                  "described a cell wrongly)")
-        urows, ucols, udata, nu = self.subset_rows
+        nu = self._subset_matrix.shape[0]
         lb_rows, lb_rhs, lb_keys = self._lower_bounds(released)
-        ub = sparse.csr_matrix((udata, (urows, ucols)), shape=(nu, self.nvar))
+        ub = self._subset_matrix
         if lb_rows:  # at least n  ->  -row <= -n
             ub = sparse.vstack([ub, sparse.csr_matrix(-np.vstack(lb_rows))]).tocsr()
         b_ub = np.concatenate([np.zeros(nu), -np.asarray(lb_rhs, dtype=float)])
@@ -625,7 +697,7 @@ class _CoverModel:
         non-negative; for sums of a variable (magnitudes) they are free (and only the
         partitions and the released sums count)."""
         keys = set(k for k in released_keys if k in self.cells)
-        _, (a, b, row_keys), _ = self._constraints(keys) if counts else self._sum_constraints(keys)
+        a, b, row_keys = self._released_rows(keys) if counts else self._sum_constraints(keys)[1]
         if a.shape[0] == 0:
             return False, []
         if not counts:
@@ -638,6 +710,8 @@ class _CoverModel:
             if res.status != 0:
                 return False, []
             values.append(sign * res.fun)
+            if abs(values[-1] - t @ self.truth) > 1e-7:
+                return False, []  # the true count is feasible: another value is reachable
             if res.eqlin is not None:
                 duals = np.asarray(res.eqlin.marginals)
                 cert += [row_keys[i] for i in np.flatnonzero(np.abs(duals) > 1e-9) if row_keys[i] is not None]

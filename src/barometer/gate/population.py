@@ -19,6 +19,7 @@ logically, not only by the rows it happens to hold:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -141,8 +142,8 @@ class Cell:
     #: a count of who was in the survey or asked, not of an answer (see Measure.design)
     design: bool = field(default=False, compare=False)
 
-    @property
-    def key(self) -> tuple[str, frozenset[int]]:
+    @functools.cached_property
+    def key(self) -> tuple[str, frozenset[int]]:  # (cached: the ledger asks millions of times)
         return (self.measure, self.boxes)
 
 
