@@ -108,7 +108,7 @@ def _page(table: pd.DataFrame, payload: dict) -> str:
     by_status = Counter(table["status"])
     by_rule = table[table["status"] != RELEASED].groupby(["status", "rule"]).size().reset_index(name="values")
     per_chapter = table.pivot_table(index="chapter", columns="status", values="value", aggfunc="count",
-                                    fill_value=0).reset_index()
+                                    fill_value=0).reset_index().rename_axis(columns=None)
     esc = html.escape
     rules = payload["rules"]
     led = payload["ledger"]
