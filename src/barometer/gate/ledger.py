@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, sparse
 
+from .lp import OPTIMAL, UNBOUNDED, LinearProgramme
 from .population import Cell, Measure
 from .rules import RELEASED, SUPPRESSED, WITHHELD, Rules
 from .values import Value, is_untyped
@@ -488,7 +489,10 @@ class _CoverModel:
         self._subset_matrix = sparse.csr_matrix((udata, (urows, ucols)), shape=(nu, self.nvar))
         self._cell_matrix = None  # every cell's row, built on first use (see _released_rows)
         self._rows: dict = {}
-        self._built: dict = {}
+        self._milp_cached = None
+        self._live = None  # the attacker's programme, kept across released sets (see _programme)
+        self._live_equalities = None  # the same without inequalities (see linear_pinned)
+        self._sums: dict = {}
         self._relevant = frozenset(self.cells) | frozenset(c.key for c in self.bound_cells)
         # The true counts: a feasible point, used to check the model itself.
         self.truth = np.zeros(self.nvar)
@@ -503,7 +507,7 @@ class _CoverModel:
         t = self.row_of(cell)
         if not t.any():
             return True
-        cons = [optimize.LinearConstraint(t.reshape(1, -1), 1, np.inf), *self._constraints(set())[0]]
+        cons = [optimize.LinearConstraint(t.reshape(1, -1), 1, np.inf), *self._milp_constraints(frozenset())]
         res = optimize.milp(np.zeros(self.nvar), constraints=cons, integrality=np.ones(self.nvar),
                             bounds=optimize.Bounds(0, np.inf))
         return res.status != 0
@@ -522,13 +526,13 @@ class _CoverModel:
             self._rows[key] = row
         return row
 
-    def _lower_bounds(self, released) -> tuple[list[np.ndarray], list[float], list]:
+    def _lower_bounds(self, released) -> list[tuple[frozenset, float, tuple]]:
         """For everyone's component: from each released count of another measure, a lower bound
         on the respondents of its group; from a released count and released counts of the same
         measure inside its group (disjoint), a lower bound on the rest of the group. Of the
         bounds on one group only the largest is kept (one row per group, not per count)."""
         if not self.is_everyone:
-            return [], [], []
+            return []
         best: dict[frozenset, tuple[int, tuple]] = {}
 
         def offer(boxes: frozenset, bound: int, key) -> None:
@@ -546,12 +550,10 @@ class _CoverModel:
                 offers = self.ledger.bounds_of[signature] = self._offers(cells)
             for boxes, bound, key in offers:
                 offer(boxes, bound, key)
-        rows, rhs, keys = [], [], []
-        for boxes, (bound, key) in best.items():
-            rows.append(self.row_of(Cell(self.everyone, boxes, 0)))
-            rhs.append(float(bound))
-            keys.append(key)
-        return rows, rhs, keys
+        return [(boxes, float(bound), key) for boxes, (bound, key) in best.items()]
+
+    def _everyone_in(self, boxes: frozenset) -> np.ndarray:
+        return self.row_of(Cell(self.everyone, boxes, 0))
 
     @staticmethod
     def _offers(cells: list[Cell]) -> list[tuple[frozenset, int, tuple]]:
@@ -583,47 +585,98 @@ class _CoverModel:
         b = np.concatenate([np.zeros(self._partitions.shape[0]), [float(self.cells[k].n) for k in keys]])
         return a, b, [None] * self._partitions.shape[0] + keys
 
-    def _constraints(self, released: set):
-        """The linear constraints for ``released`` (as scipy LinearConstraints), with the
-        equality matrix, its right-hand side and the released key behind each row, and the
-        inequality (at most / at least) rows with theirs. Kept until what is released changes."""
+    def _milp_constraints(self, released) -> list:
+        """The constraints for ``released`` as scipy LinearConstraints (for ``milp``)."""
         relevant = frozenset(k for k in released if k in self._relevant)
-        cached = self._built.pop(relevant, None)
-        if cached is None:
-            cached = self._build_constraints(relevant)
-        self._built[relevant] = cached  # the last few: a check and the candidates' tests alternate
-        while len(self._built) > 4:
-            del self._built[next(iter(self._built))]
-        return cached
-
-    def _build_constraints(self, released: frozenset):
-        a, b, keys = self._released_rows(released)
-        nrow = a.shape[0]
-        if nrow and not np.allclose(a @ self.truth, b):
-            raise AssertionError("the ledger's model does not hold for the true counts (a builder "
-                                 "described a cell wrongly)")
-        nu = self._subset_matrix.shape[0]
-        lb_rows, lb_rhs, lb_keys = self._lower_bounds(released)
-        ub = self._subset_matrix
-        if lb_rows:  # at least n  ->  -row <= -n
-            ub = sparse.vstack([ub, sparse.csr_matrix(-np.vstack(lb_rows))]).tocsr()
-        b_ub = np.concatenate([np.zeros(nu), -np.asarray(lb_rhs, dtype=float)])
-        ub_keys = [None] * nu + lb_keys
-        if ub.shape[0] and not (ub @ self.truth <= b_ub + 1e-9).all():
-            raise AssertionError("the ledger's bounds do not hold for the true counts")
+        if self._milp_cached is not None and self._milp_cached[0] == relevant:
+            return self._milp_cached[1]
+        a, b, _ = self._released_rows(relevant)
+        bounds = self._lower_bounds(relevant)
         cons = []
         if a.shape[0]:
             cons.append(optimize.LinearConstraint(a, b, b))
-        if ub.shape[0]:
-            cons.append(optimize.LinearConstraint(ub, -np.inf, b_ub))
-        return cons, (a, b, keys), (ub, b_ub, ub_keys)
+        if self._subset_matrix.shape[0]:
+            cons.append(optimize.LinearConstraint(self._subset_matrix, -np.inf, 0))
+        if bounds:
+            cons.append(optimize.LinearConstraint(np.vstack([self._everyone_in(g) for g, _, _ in bounds]),
+                                                  [b for _, b, _ in bounds], np.inf))
+        self._milp_cached = (relevant, cons)
+        return cons
+
+    def _programme(self, released) -> tuple[LinearProgramme, list, list]:
+        """The attacker's linear relaxation for ``released``, with the released key behind each
+        equality row and each inequality row (None: a relation).
+
+        One programme serves every released set this model sees: the partitions, a row for
+        every cell of the model (without bounds while the cell is hidden), the subset rows and a
+        lower-bound row for each group of respondents that some released count bounds; when
+        what is released changes, bounds change in place, so that each solve starts from the
+        last optimal basis instead of from scratch."""
+        relevant = frozenset(k for k in released if k in self._relevant)
+        live = self._live
+        if live is None:
+            self._released_rows(frozenset())  # (builds the cell matrix)
+            n = np.array([float(self.cells[k].n) for k in self._cell_keys])
+            if len(n) and not np.allclose(self._cell_matrix @ self.truth, n):
+                raise AssertionError("the ledger's model does not hold for the true counts (a builder "
+                                     "described a cell wrongly)")
+            a_eq = sparse.vstack([self._partitions, self._cell_matrix]).tocsr()
+            n_p, nu = self._partitions.shape[0], self._subset_matrix.shape[0]
+            programme = LinearProgramme(a_eq, np.concatenate([np.zeros(n_p), n]), self._subset_matrix,
+                                        np.zeros(nu), nvar=self.nvar)
+            live = self._live = {"programme": programme, "n": n, "first_cell": n_p,
+                                 "shown": np.ones(len(n), dtype=bool), "released": None,
+                                 "first_bound": n_p + len(n) + nu, "bound_row": {}, "bound_key": [],
+                                 "bound_truth": []}
+        if live["released"] != relevant:
+            self._apply(live, relevant)
+        p0 = live["first_cell"]
+        eq_keys = [None] * p0 + [k if shown else None for k, shown in zip(self._cell_keys, live["shown"], strict=True)]
+        ub_keys = [None] * self._subset_matrix.shape[0] + live["bound_key"]
+        return live["programme"], eq_keys, ub_keys
+
+    def _apply(self, live: dict, relevant: frozenset) -> None:
+        programme = live["programme"]
+        self._show_cells(live, relevant)
+        offered = {boxes: (bound, key) for boxes, bound, key in self._lower_bounds(relevant)}
+        rows, lower, keys_now = [], [], live["bound_key"]
+        for boxes, j in live["bound_row"].items():
+            bound, key = offered.pop(boxes, (-np.inf, None))
+            if bound > live["bound_truth"][j] + 1e-9:
+                raise AssertionError("the ledger's bounds do not hold for the true counts")
+            rows.append(live["first_bound"] + j)
+            lower.append(bound)
+            keys_now[j] = key
+        programme.set_bounds(np.array(rows, dtype=np.int32), np.array(lower, dtype=float), np.full(len(rows), np.inf))
+        if offered:  # groups no released count bounded before
+            new = list(offered.items())
+            matrix = np.vstack([self._everyone_in(boxes) for boxes, _ in new])
+            bounds = np.array([bound for _, (bound, _) in new])
+            truth = matrix @ self.truth
+            if not (truth >= bounds - 1e-9).all():
+                raise AssertionError("the ledger's bounds do not hold for the true counts")
+            programme.add_rows(matrix, bounds, np.full(len(new), np.inf))
+            live["bound_truth"] += truth.tolist()
+            for boxes, (_, key) in new:
+                live["bound_row"][boxes] = len(keys_now)
+                keys_now.append(key)
+        live["released"] = relevant
+
+    def _show_cells(self, live: dict, relevant: frozenset) -> None:
+        """Bound the rows of the released cells to their counts and free the others."""
+        shown = np.fromiter((k in relevant for k in self._cell_keys), dtype=bool, count=len(self._cell_keys))
+        changed = np.flatnonzero(shown != live["shown"])
+        live["programme"].set_bounds(live["first_cell"] + changed,
+                                     np.where(shown[changed], live["n"][changed], -np.inf),
+                                     np.where(shown[changed], live["n"][changed], np.inf))
+        live["shown"] = shown
 
     def check(self, target: Cell, released: set, time_limit: float, *, certificate: bool = True) -> tuple[bool, list, int]:
         """Whether ``target`` keeps another value an attacker cannot rule out; if not, the
         released cells that pin it down (from the linear relaxation's dual)."""
         if self.nvar == 0:
             return True, [], 0
-        cons, eq, ineq = self._constraints(released)
+        programme, eq_keys, ub_keys = self._programme(released)
         t = self.row_of(target)
         m = self.ledger.rules.min_cell
         v = target.n
@@ -631,51 +684,40 @@ class _CoverModel:
         # at least min_cell (then it is neither pinned nor shown to lie in 1 ... min_cell - 1).
         tries = [(1, np.inf)] if v == 0 else [(m, np.inf), (-np.inf, 0)]
         used = 0
-        (a, b, _), (ub, b_ub, _) = eq, ineq
         solved = []
         for lo, hi in tries:
             used += 1
             # The linear relaxation first: if even it cannot reach the bound, no integer
             # solution can; if its optimum is whole, that is an integer solution.
             sign = -1.0 if np.isfinite(lo) else 1.0  # push the cell up towards lo, or down to hi
-            lp = optimize.linprog(sign * t, A_eq=a if a.shape[0] else None, b_eq=b if a.shape[0] else None,
-                                  A_ub=ub if ub.shape[0] else None, b_ub=b_ub if ub.shape[0] else None,
-                                  bounds=(0, None), method="highs")
-            if lp.status == 0:
+            lp = programme.minimise(sign * t)
+            if lp.status == OPTIMAL:
                 solved.append(lp)
                 reach = t @ lp.x
                 if (np.isfinite(lo) and reach < lo - 1e-7) or (np.isfinite(hi) and reach > hi + 1e-7):
                     continue
                 if np.allclose(lp.x, np.round(lp.x), atol=1e-7):
                     return True, [], used
-            elif lp.status == 3:  # unbounded upwards: any value can be reached
+            elif lp.status == UNBOUNDED:  # unbounded upwards: any value can be reached
                 if np.isfinite(lo):
                     return True, [], used
             res = optimize.milp(np.zeros(self.nvar), constraints=[optimize.LinearConstraint(t.reshape(1, -1), lo, hi),
-                                                                   *cons],
+                                                                   *self._milp_constraints(released)],
                                 integrality=np.ones(self.nvar), bounds=optimize.Bounds(0, np.inf),
                                 options={"time_limit": time_limit})
             if res.status == 0:
                 return True, [], used
-        return False, self._certificate(eq, ineq, t, released, solved) if certificate else [], used
+        return False, self._certificate(eq_keys, ub_keys, programme, t, released, solved) if certificate else [], used
 
-    def _certificate(self, eq, ineq, t, released, solved=()) -> list:
-        a, b, keys = eq
-        ub, b_ub, ub_keys = ineq
+    def _certificate(self, keys, ub_keys, programme: LinearProgramme, t, released, solved=()) -> list:
         found = []
         if not solved:  # maximise, then minimise, the target
-            solved = [optimize.linprog(sign * t, A_eq=a if a.shape[0] else None, b_eq=b if a.shape[0] else None,
-                                       A_ub=ub if ub.shape[0] else None, b_ub=b_ub if ub.shape[0] else None,
-                                       bounds=(0, None), method="highs") for sign in (-1.0, 1.0)]
+            solved = [programme.minimise(sign * t) for sign in (-1.0, 1.0)]
         for res in solved:  # the dual of the relaxation that could not move the cell far enough
-            if res.status != 0:
+            if res.status != OPTIMAL:
                 continue
-            if a.shape[0] and res.eqlin is not None:
-                duals = np.asarray(res.eqlin.marginals)
-                found += [keys[i] for i in np.flatnonzero(np.abs(duals) > 1e-9) if keys[i] is not None]
-            if ub.shape[0] and res.ineqlin is not None:
-                duals = np.asarray(res.ineqlin.marginals)
-                found += [ub_keys[i] for i in np.flatnonzero(np.abs(duals) > 1e-9) if ub_keys[i] is not None]
+            found += [keys[i] for i in np.flatnonzero(np.abs(res.eq_duals) > 1e-9) if keys[i] is not None]
+            found += [ub_keys[i] for i in np.flatnonzero(np.abs(res.ub_duals) > 1e-9) if ub_keys[i] is not None]
         rel = [k for k in dict.fromkeys([*keys, *ub_keys]) if k is not None]
         if not found:  # pinned by integrality alone: any released cell sharing a box
             found = [k for k in rel if k in self.cells and (self.row_of(self.cells[k]) * (t > 0)).any()]
@@ -687,37 +729,70 @@ class _CoverModel:
         cells = {**{c.key: c for c in self.bound_cells}, **self.cells}
         found.sort(key=lambda k: (cells[k].n == 0, cells[k].n, len(k[1])) if k in cells else (True, 0, 0))
         for k in found[:3]:  # (the rest: rarely better, and each costs two programmes)
-            if k not in self.cells or not self.linear_pinned(k, [r for r in released if r != k])[0]:
+            if k not in self.cells or not self.linear_pinned(k, released)[0]:
                 return [k]
         return found
 
     def linear_pinned(self, target_key, released_keys, *, counts: bool = True) -> tuple[bool, list]:
-        """Whether the target is fixed by the released cells (and the partitions) in the linear
-        relaxation; if so, the released keys the dual names. For counts the unknowns are
-        non-negative; for sums of a variable (magnitudes) they are free (and only the
-        partitions and the released sums count)."""
-        keys = set(k for k in released_keys if k in self.cells)
-        a, b, row_keys = self._released_rows(keys) if counts else self._sum_constraints(keys)[1]
-        if a.shape[0] == 0:
+        """Whether the target is fixed by the other released cells (and the partitions) in the
+        linear relaxation; if so, the released keys the dual names. (The target's own row, if it
+        is released, does not count: the question is what the others tell.) For counts the
+        unknowns are non-negative; for sums of a variable (magnitudes) they are free (and only
+        the partitions and the released sums count)."""
+        keys = frozenset(k for k in released_keys if k in self.cells)
+        programme, row_keys, position = self._equality_programme(keys, counts)
+        if programme is None:
             return False, []
-        if not counts:
-            b = a @ self.truth  # any consistent right-hand side: free unknowns make it irrelevant
         t = self.row_of(self.cells[target_key])
-        bounds = (0, None) if counts else (None, None)
-        values, cert = [], []
-        for sign in (-1.0, 1.0):
-            res = optimize.linprog(sign * t, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-            if res.status != 0:
-                return False, []
-            values.append(sign * res.fun)
-            if abs(values[-1] - t @ self.truth) > 1e-7:
-                return False, []  # the true count is feasible: another value is reachable
-            if res.eqlin is not None:
-                duals = np.asarray(res.eqlin.marginals)
-                cert += [row_keys[i] for i in np.flatnonzero(np.abs(duals) > 1e-9) if row_keys[i] is not None]
+        own_row = position.get(target_key)
+        if own_row is not None:
+            programme.free_row(own_row)
+        try:
+            values, cert = [], []
+            for sign in (-1.0, 1.0):
+                res = programme.minimise(sign * t)
+                if res.status != OPTIMAL:
+                    return False, []
+                values.append(sign * res.fun)
+                if abs(values[-1] - t @ self.truth) > 1e-7:
+                    return False, []  # the true count is feasible: another value is reachable
+                cert += [row_keys[i] for i in np.flatnonzero(np.abs(res.eq_duals) > 1e-9) if row_keys[i] is not None]
+        finally:
+            if own_row is not None:
+                programme.restore_row(own_row)
         if abs(values[0] - values[1]) > 1e-7:
             return False, []
         return True, list(dict.fromkeys(cert))
+
+    def _equality_programme(self, keys: frozenset, counts: bool):
+        """The partitions and the rows of ``keys`` as one programme, the key behind each row
+        and each key's row. For counts, one programme kept for the model (its cell rows bounded
+        or freed as ``keys`` changes, like :meth:`_programme`); for sums, the last one."""
+        if counts:
+            live = self._live_equalities
+            if live is None:
+                self._released_rows(frozenset())
+                n = np.array([float(self.cells[k].n) for k in self._cell_keys])
+                a = sparse.vstack([self._partitions, self._cell_matrix]).tocsr()
+                if a.shape[0] == 0:
+                    return None, [], {}
+                n_p = self._partitions.shape[0]
+                programme = LinearProgramme(a, np.concatenate([np.zeros(n_p), n]), nvar=self.nvar)
+                live = self._live_equalities = {"programme": programme, "n": n, "first_cell": n_p,
+                                                "shown": np.ones(len(n), dtype=bool),
+                                                "position": {k: n_p + i for i, k in enumerate(self._cell_keys)}}
+            self._show_cells(live, keys)
+            row_keys = [None] * live["first_cell"] + [k if shown else None
+                                                      for k, shown in zip(self._cell_keys, live["shown"], strict=True)]
+            return live["programme"], row_keys, {k: i for k, i in live["position"].items() if k in keys}
+        cached = self._sums.get(keys)
+        if cached is None:
+            a, _, row_keys = self._sum_constraints(keys)[1]
+            b = a @ self.truth  # any consistent right-hand side: free unknowns make it irrelevant
+            programme = LinearProgramme(a, b, nvar=self.nvar, free=True) if a.shape[0] else None
+            cached = (programme, row_keys, {k: i for i, k in enumerate(row_keys) if k is not None})
+            self._sums = {keys: cached}  # one at a time: each holds a solver
+        return cached
 
     def _sum_constraints(self, keys):
         rows, cols, data_, nrow = self.partition_rows
