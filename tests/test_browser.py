@@ -216,3 +216,36 @@ def test_screenshots_for_humans(visit):
     v.open("book/chapters/01_who_took_part.html").screenshot(path=str(SCREENSHOTS / "chapter.png"), full_page=True)
     assert (SCREENSHOTS / "landing.png").stat().st_size > 10_000
     assert (SCREENSHOTS / "chapter.png").stat().st_size > 10_000
+
+
+def test_no_code_is_visible_before_the_reader_opens_it(site, visit):
+    """Chapters fold their code (one click shows it) and show no plumbing; the page opens on prose."""
+    v = visit()
+    chapters = sorted(p.name for p in (site / "book" / "chapters").glob("*.html"))
+    assert len(chapters) >= 13
+    for name in chapters:
+        page = v.open(f"book/chapters/{name}")
+        visible = page.eval_on_selector_all(
+            ".cell_input", "els => els.filter(e => e.getBoundingClientRect().height > 0).length")
+        assert visible == 0, f"{name}: {visible} code cells visible"
+    # One click shows the code of a folded cell.
+    page = v.open("book/chapters/02_innovation_rate.html")
+    folded = page.locator("details.hide.above-input").first
+    folded.locator("summary").click()
+    assert folded.locator(".cell_input").first.is_visible()
+
+
+def test_key_findings_has_no_code_charts_of_published_numbers_and_links_every_chapter(visit):
+    page = visit().open("book/chapters/key_findings.html")
+    assert page.locator(".cell_input").count() == 0  # not even folded
+    figures = page.locator("article figure img")
+    assert figures.count() >= 4
+    hrefs = page.eval_on_selector_all("article a[href]", "as => as.map(a => a.getAttribute('href'))")
+    linked = {h.split("/")[-1].split(".")[0][:2] for h in hrefs if h.split("/")[-1][:2].isdigit()}
+    assert {f"{i:02d}" for i in range(1, 12)} <= linked, sorted(linked)
+    # Every link to a section lands on a heading of that chapter.
+    for h in hrefs:
+        if "#" in h and h.split("/")[-1][:2].isdigit():
+            target = h.split("#")[1]
+            other = visit().open("book/chapters/" + h.split("/")[-1].split("#")[0])
+            assert other.locator(f"[id='{target}']").count() == 1, h

@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from . import paths
+from . import paths, reader_view
 
 #: Parameters every chapter notebook accepts (the chapter contract).
 DEFAULT_PARAMETERS: dict[str, Any] = {
@@ -54,7 +54,6 @@ CACHE_FILE = ".barometer-cache.json"
 SITE_STAMP = ".barometer-site.json"
 #: Written into each edition's folder: its parameters, for the editions index page.
 EDITION_STAMP = ".barometer-edition.json"
-HIDDEN_TAGS = ("parameters", "injected-parameters")
 
 
 class BuildError(RuntimeError):
@@ -221,18 +220,16 @@ def is_fresh(project: Project, nb_path: Path, params: dict[str, Any], pkg: str) 
 
 
 def clean_executed(nb, root: Path):
-    """Hide parameters cells and strip papermill's timings and machine paths."""
+    """Tag the cells for the reader's view and strip papermill's timings and machine paths."""
     nb.metadata.pop("papermill", None)
     root_str = str(root)
     for cell in nb.cells:
         meta = cell.setdefault("metadata", {})
         meta.pop("papermill", None)
         meta.pop("execution", None)
-        tags = meta.get("tags", [])
-        if any(t in tags for t in HIDDEN_TAGS) and "remove-cell" not in tags:
-            meta["tags"] = [*tags, "remove-cell"]
         for out in cell.get("outputs", []):
             _scrub_output(out, root_str)
+    reader_view.apply(nb)  # code folded, parameters and plumbing removed
     return nb
 
 
