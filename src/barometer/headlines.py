@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import published, stats
+from . import labels, published, stats
 from .figures import HIGHLIGHT, MUTED, PALETTE
 
 FIRST, LAST = 2021, 2025
@@ -116,7 +116,7 @@ def rate_chart() -> tuple[plt.Figure, pd.DataFrame]:
     return fig, data
 
 
-def sector_chart() -> tuple[plt.Figure, pd.DataFrame]:
+def sector_chart(lang: str = "en") -> tuple[plt.Figure, pd.DataFrame]:
     data = rate_by_sector()
     order = data[data["year"] == LAST].sort_values("pct")["group"].tolist()
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
@@ -126,11 +126,12 @@ def sector_chart() -> tuple[plt.Figure, pd.DataFrame]:
         ax.plot([part.loc[FIRST, "pct"], part.loc[LAST, "pct"]], [y, y], color=MUTED, lw=2, zorder=1)
         ax.scatter(part.loc[FIRST, "pct"], y, color=MUTED, s=40, zorder=2, label=str(FIRST) if y == 0 else None)
         ax.scatter(part.loc[LAST, "pct"], y, color=HIGHLIGHT, s=40, zorder=3, label=str(LAST) if y == 0 else None)
-    labels = [f"{g} (n = {int(data[(data['group'] == g) & (data['year'] == LAST)]['n'].iloc[0])})" for g in order]
-    ax.set_yticks(range(len(order)), labels)
+    names = [f"{labels.group(g, 'sector', lang)} (n = {int(data[(data['group'] == g) & (data['year'] == LAST)]['n'].iloc[0])})"
+             for g in order]
+    ax.set_yticks(range(len(order)), names)
     ax.set_xlim(40, 102)
     ax.set_xlabel("organisations that implemented an innovation (%)")
-    ax.legend(loc="lower right", frameon=True)
+    ax.legend(loc="lower left", frameon=True)  # (the right-hand side holds the 2021 points)
     return fig, data
 
 

@@ -6,8 +6,7 @@ jupyter-book's tags:
 
 * ``remove-cell``: the parameters and plumbing that shows nothing (imports, opening the chapter,
   helper definitions, glue calls): not on the page at all;
-* ``remove-input``: plumbing whose output is part of the page (the synthetic-data banner): the
-  output stays, the code goes;
+* ``remove-input``: plumbing whose output is part of the page: the output stays, the code goes;
 * ``hide-input``: everything else: the output is shown, the code folded behind "Show code cell
   source".
 
@@ -25,9 +24,9 @@ FOLDED = "hide-input"
 PRESENTATION_TAGS = ("remove-cell", "remove-input", "hide-input", "hide-cell", "remove-output", "hide-output")
 #: Cells that only set the notebook's parameters.
 PARAMETER_TAGS = ("parameters", "injected-parameters")
-#: Calls on the chapter object that only publish what the cell computed elsewhere or set the page up.
-PLUMBING_CALLS = frozenset({"glue", "banner", "note", "section_note"})
-#: Functions whose result is the chapter object or the package's configuration.
+#: Calls on the chapter object that only insert into the prose what a cell computed.
+PLUMBING_CALLS = frozenset({"glue"})
+#: The function that opens the chapter (the chapter object).
 SETUP_CALLS = frozenset({"open_chapter"})
 
 

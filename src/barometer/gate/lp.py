@@ -3,8 +3,8 @@
 The ledger's attacker asks the same question of many cells of one model (how far can this cell
 move, given what is published?): the constraints stay, only the objective changes, or one row is
 set free for a moment. ``scipy.optimize.linprog`` builds and solves each programme from scratch;
-keeping one HiGHS instance lets each new objective start from the last optimal basis, which cut
-the ledger's time for an own edition to about a quarter (measured in ``make bench``)."""
+keeping one HiGHS instance lets each new objective start from the last optimal basis (the
+ledger's time on the own-data test fixture went from 13.5 s to 5.3 s)."""
 
 from __future__ import annotations
 
