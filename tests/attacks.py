@@ -367,3 +367,216 @@ ATTACKS = {
     "inverting a test statistic": invert_statistic, "across chapters and waves": across_chapters,
     "SVG coordinates": svg_coordinates, "glued prose and printed output": prose_and_printed, "zeros": zeros,
 }
+
+
+# --------------------------------------------------------------------------- the red team's recipes
+# An independent attack (a helper that had seen neither the gate's code nor these tests) recovered
+# hidden cells of an earlier build in the ways below. Each recipe links numbers of different
+# tables the way that attack did; any value it pins to 0 … min_cell − 1 where the site hides it is
+# a finding.
+
+def _by_stem(site: Path) -> dict[str, Table]:
+    return {t.name: t for t in own_tables(site)}
+
+
+def _num(v) -> float | None:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _disclosive(v: float | None, m: int) -> bool:
+    return v is not None and abs(v - round(v)) < 1e-6 and 0 <= round(v) <= m - 1
+
+
+def _eliminate(cells: dict, sums: list[tuple[list, float]]) -> dict:
+    """Solve for unknown cells (value None) from equations "these cells add up to this total",
+    one unknown at a time, as one would by hand."""
+    cells = dict(cells)
+    changed = True
+    while changed:
+        changed = False
+        for keys, total in sums:
+            unknown = [k for k in keys if cells.get(k) is None]
+            if len(unknown) == 1 and all(k in cells for k in keys):
+                cells[unknown[0]] = total - sum(cells[k] for k in keys if k != unknown[0])
+                changed = True
+    return cells
+
+
+def non_innovators_from_other_totals(site, truth, m) -> list[str]:
+    """A/B. A sector's organisations (composition) minus its innovators as another table's total
+    by sector gives the non-innovators the rate table hides."""
+    tables = _by_stem(site)
+    comp, rate = tables.get("composition_microdata"), tables.get("rate_microdata")
+    if comp is None or rate is None:
+        return []
+    found = []
+    innovators: dict[str, float] = {}
+    for t in tables.values():
+        if {"sector", "total (n)"} <= set(t.frame.columns) and t.name.startswith("md_"):
+            for _, r in t.frame.iterrows():
+                if _num(r["total (n)"]) is not None:
+                    innovators.setdefault(r["sector"], _num(r["total (n)"]))
+    rate_rows = {r["sector"]: r for _, r in rate.frame.iterrows()}
+    for _, r in comp.frame.iterrows():
+        n = _num(r.get("n 2025"))
+        if n is None and _num(r.get("n both waves")) is not None and _num(r.get("n 2021")) is not None:
+            n = _num(r["n both waves"]) - _num(r["n 2021"])
+        row = rate_rows.get(r["sector"])
+        if n is None or row is None or r["sector"] not in innovators or row["not innovating 2025"] != MARK:
+            continue
+        v = n - innovators[r["sector"]]
+        if _disclosive(v, m):
+            found.append(f"non-innovators 2025 of {r['sector']}: {n:g} - {innovators[r['sector']]:g} = {v:g}")
+    return found
+
+
+def answers_add_up(site, truth, m) -> list[str]:
+    """C/F. The answers of a single-choice question add up to the innovators: the one answer a
+    table hides is the innovators minus the others (origin, technology content, number of
+    types)."""
+    tables = _by_stem(site)
+    rate = tables.get("rate_microdata")
+    total = None
+    if rate is not None:
+        last = rate.frame.iloc[-1]
+        total = _num(last.get("innovators 2025"))
+    found = []
+    for name, col in [("sharing_by_origin", "innovations"), ("technology_content_microdata", "n")]:
+        t = tables.get(name)
+        base = total if t is None or "base" not in t.frame.columns else _num(t.frame["base"].iloc[0])
+        if t is None or base is None:
+            continue
+        values = [_num(v) for v in t.frame[col]]
+        if values.count(None) == 1:
+            v = base - sum(x for x in values if x is not None)
+            if _disclosive(v, m):
+                found.append(f"{name}: the hidden answer is {base:g} - the others = {v:g}")
+    spec = tables.get("md_spectrum")
+    if spec is not None:
+        for wave, part in spec.frame.groupby("wave"):
+            counts = {int(k): _num(v) for k, v in zip(part["number of types"], part["n"], strict=True)}
+            base = _num(part["base"].iloc[0])
+            by_spec = tables.get("goals_by_spectrum")
+            sums = [(list(range(5)), base)]
+            if by_spec is not None and wave == "2025":
+                row = by_spec.frame.iloc[0]
+                for col, keys in [("n single (1 type)", [0, 1]), ("n multiple (2-4 types)", [2, 3, 4]),
+                                  ("n 3-4 types", [3, 4])]:
+                    if _num(row.get(col)) is not None:
+                        sums.append((keys, _num(row[col])))
+            defs = tables.get("md_spectrum_definitions")
+            if defs is not None:
+                for _, r in defs.frame[defs.frame["wave"] == wave].iterrows():
+                    n = _num(r["innovators"])
+                    for col, keys in [("multi-type, 2 or more types (%)", [2, 3, 4]),
+                                      ("multi-type, 3 or 4 types (%)", [3, 4])]:
+                        if n is not None and _num(r[col]) is not None:
+                            sums.append((keys, round(_num(r[col]) * n / 100)))
+            solved = _eliminate(counts, sums)
+            for k, v in solved.items():
+                if counts[k] is None and _disclosive(v, m):
+                    found.append(f"md_spectrum {wave}: {k} types = {v:g}")
+    return found
+
+
+def answers_by_size(site, truth, m) -> list[str]:
+    """D. Innovators by size (another chapter's bases) minus those in the shown origins."""
+    tables = _by_stem(site)
+    origin, goals = tables.get("origin_by_size_md"), tables.get("goals_by_size")
+    if origin is None or goals is None:
+        return []
+    found = []
+    first = goals.frame.iloc[0]
+    for _, r in origin.frame.iterrows():
+        size = r["size class"]
+        n, shown = _num(first.get(f"n {size}")), _num(r.get("innovators"))
+        if n is not None and shown is not None and _disclosive(n - shown, m):
+            found.append(f"origin 'other / don't know' among {size}: {n:g} - {shown:g} = {n - shown:g}")
+    return found
+
+
+def crosstab_margins(site, truth, m) -> list[str]:
+    """G. A crosstab's hidden cells from its row totals and its column totals published in another
+    table (strategy × technology content against the technology content of all innovators)."""
+    tables = _by_stem(site)
+    st, tech = tables.get("md_strategy_by_technology"), tables.get("technology_content_microdata")
+    if st is None or tech is None:
+        return []
+    columns = [c[:-4] for c in st.frame.columns if c.endswith(" (n)") and c != "total (n)"]
+    column_totals = [_num(v) for v in tech.frame["n"]]
+    cells, sums = {}, []
+    for i, r in st.frame.iterrows():
+        for c in columns:
+            cells[(i, c)] = _num(r[f"{c} (n)"])
+        if _num(r["total (n)"]) is not None:
+            sums.append(([(i, c) for c in columns], _num(r["total (n)"])))
+    for c, total in zip(columns, column_totals, strict=False):
+        if total is not None:
+            sums.append(([(i, c) for i in range(len(st.frame))], total))
+    solved = _eliminate(cells, sums)
+    return [f"md_strategy_by_technology: {st.frame.iloc[i]['strategy']} × {c} = {v:g}"
+            for (i, c), v in solved.items() if cells[(i, c)] is None and _disclosive(v, m)]
+
+
+def factor_rows(site, truth, m) -> list[str]:
+    """H. A factor's five answers add up to its base; "promoted" and "hindered" (other tables) are
+    two of them added up; shares times the base give the shown counts."""
+    tables = _by_stem(site)
+    fac = tables.get("factors_microdata")
+    if fac is None:
+        return []
+    change, versus = tables.get("change_between_waves"), tables.get("versus_published")
+    found = []
+    answers = [c for c in fac.frame.columns if c not in ("factor", "base", "data_source")]
+    for i, r in fac.frame.iterrows():
+        base = _num(r["base"])
+        if base is None:
+            continue
+        cells = {a: (round(_num(r[a]) * base / 100) if _num(r[a]) is not None else None) for a in answers}
+        sums = [(answers, base)]
+        if change is not None and i < len(change.frame) and _num(change.frame.iloc[i]["promoted 2025 (%)"]) is not None:
+            sums.append((answers[3:], round(_num(change.frame.iloc[i]["promoted 2025 (%)"]) * base / 100)))
+        if versus is not None:
+            rows = versus.frame[versus.frame["share"] == "hindered"]
+            if i < len(rows) and _num(rows.iloc[i]["recomputed (%)"]) is not None:
+                sums.append((answers[:2], round(_num(rows.iloc[i]["recomputed (%)"]) * base / 100)))
+        solved = _eliminate(cells, sums)
+        found += [f"factors_microdata: {r['factor']} / {a} = {v:g}" for a, v in solved.items()
+                  if cells[a] is None and _disclosive(v, m)]
+    return found
+
+
+def reasons_by_cluster(site, truth, m) -> list[str]:
+    """I. A failure reason named by cluster: the total over the clusters (a percentage of the
+    failed organisations in another table) minus the shown clusters."""
+    tables = _by_stem(site)
+    by_cluster, total = tables.get("reasons_by_cluster_microdata"), tables.get("reasons_microdata")
+    if by_cluster is None or total is None:
+        return []
+    found = []
+    rebuilt = [c for c in total.frame.columns if c.startswith("rebuilt")]
+    for reason, part in by_cluster.frame.groupby("reason", sort=False):
+        base = sum(_num(v) or 0 for v in part["n"])
+        if any(_num(v) is None for v in part["n"]) or not rebuilt:
+            continue
+        row = total.frame[total.frame["reason"] == reason]
+        if row.empty or _num(row.iloc[0][rebuilt[0]]) is None:
+            continue
+        named_total = round(_num(row.iloc[0][rebuilt[0]]) * base / 100)
+        cells = {c: _num(v) for c, v in zip(part["cluster"], part["named"], strict=True)}
+        solved = _eliminate(cells, [(list(cells), named_total)])
+        for (c, v), n in zip(solved.items(), part["n"], strict=True):
+            if cells[c] is None and v is not None and (_disclosive(v, m) or _disclosive(_num(n) - v, m)):
+                found.append(f"reasons_by_cluster: {reason} / {c}: named {v:g} of {n}")
+    return found
+
+
+RED_TEAM = {
+    "non-innovators from other totals": non_innovators_from_other_totals,
+    "answers add up to the innovators": answers_add_up, "answers by size": answers_by_size,
+    "crosstab margins from another table": crosstab_margins, "factor rows": factor_rows,
+    "reasons by cluster": reasons_by_cluster,
+}

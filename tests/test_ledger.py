@@ -175,3 +175,42 @@ def test_the_threshold_boundary(min_cell):
     outcome = ledger.solve()
     assert outcome.decisions["at"].status == RELEASED
     assert outcome.decisions["below"].status != RELEASED
+
+
+def _solve(b, rules, values):
+    """The ledger's decisions on ``values`` (made with ``b`` before the ledger reads its measures)."""
+    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, rules, b.pop.subsets)
+    for uid, v in values.items():
+        ledger.add(uid, v)
+    return ledger.solve()
+
+
+def test_a_total_of_those_who_answered_is_the_total_of_those_asked():
+    """The red team's first recipe: a sector's size minus another table's total of innovators who
+    answered a question (everyone answered it) gives the one non-innovator that the rate table
+    hides. The ledger credits the attacker with "answered" = "asked" where the rows agree, so it
+    must not release both counts."""
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 5 + [(2025, "A", "Klein", None, 0.0)] + \
+           [(2025, "B", "Klein", 1.0, 1.0)] * 6 + [(2025, "B", "Klein", None, 0.0)] * 6
+    b = Builder(frame(data))
+    innovators = b.where("y", 1)  # (y plays "innovated"; x is asked of innovators only)
+    rules = Rules(min_cell=5)
+    outcome = _solve(b, rules, {"size": b.count(b.everyone(), sector="A"),
+                                "rate": b.share(b.everyone(), innovators, sector="A"),
+                                "answered": b.count(innovators & b.where("x"), sector="A")})
+    assert outcome.decisions["rate"].status != RELEASED  # primary: one non-innovator
+    assert outcome.decisions["size"].status != RELEASED or outcome.decisions["answered"].status != RELEASED
+
+
+def test_an_answer_everyone_gave_is_not_credited_as_known():
+    """Only who answered is linked by rows, never what anyone answered: that every innovator said
+    yes (x = 0 is empty) stays protected in a group (the zero is hidden, not structural)."""
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 6 + [(2025, "B", "Klein", 1.0, 1.0)] * 7
+    b = Builder(frame(data))
+    rules = Rules(min_cell=5)
+    answered = b.where("x")
+    outcome = _solve(b, rules, {"yes": b.share(answered, b.where("x", 1), sector="A"),
+                                "no": b.count(answered & b.where("x", 0), sector="A")})
+    assert outcome.structural_zeros == 0
+    assert outcome.decisions["no"].status != RELEASED and outcome.decisions["yes"].status != RELEASED
+

@@ -42,6 +42,7 @@ class Builder:
         self._columns_of: dict[str, str] = {}  # measure id -> the column a where() tested
         self._series_of: dict[str, pd.Series] = {}
         self._values_of: dict[str, tuple] = {}  # measure id -> (column, values) of a where()
+        self._coded: set[str] = set()  # columns whose codes are declared to add up (see _declare_codes)
 
     # ------------------------------------------------------------------ measures
     def _series(self, column_or_series) -> tuple[pd.Series, str]:
@@ -88,12 +89,39 @@ class Builder:
         if values is not None:  # an answer lies within "answered"
             supersets = (self.where(column_or_series, name=f"{label} answered").id,)
         m = self.pop.register(Measure.of(name or text, mask.to_numpy(), self._domain(columns), supersets=supersets))
+        if values is not None and len(vals) > 1:
+            # "2, 3 or 4 types" is "2 types" plus "3 types" plus "4 types": a reader adds them up
+            self.pop.partition(m, [self.where(column_or_series, v, name=f"{label} = {v}" if name else None)
+                                   for v in vals])
         if values is not None and isinstance(column_or_series, str):
+            self._declare_codes(column_or_series)
             self._columns_of[m.id] = column_or_series
             self._values_of[m.id] = (column_or_series, tuple(vals))
         elif values is not None:
             self._series_of[m.id] = s
         return m
+
+    def _declare_codes(self, column: str) -> None:
+        """Those who answered a coded question gave one of its codes (the codebook says which):
+        declared once per column, so that the answers add up to "answered" as a reader adds them."""
+        from .. import microdata as md
+
+        if column in self._coded:
+            return
+        self._coded.add(column)
+        try:
+            col = md.column(column)
+        except KeyError:
+            return
+        codes = [0, 1] if col.kind in ("binary", "option") else list(col.codes or ())
+        if len(codes) < 2:
+            return
+        answered = self.where(column)
+        parts = [self.where(column, c) for c in codes]
+        try:
+            self.pop.partition(answered, parts)
+        except GateError:  # an answer outside the codebook's codes: validation should have refused it
+            pass
 
     def relations(self):
         """The measures and how they relate, for the ledger."""
@@ -152,7 +180,9 @@ class Builder:
         in_waves = self.measure(self.data["wave"].astype(int).astype(str).isin(years),
                                 f"in the questionnaire of {'/'.join(sorted(years))}", design=True, waves=years)
         m = universe & in_waves
-        return self.pop.register(Measure.of(m.name, m.mask, m.waves, design=col.universe == "all"))
+        # (its place within the universe is kept: the ledger follows "asked" to "innovated")
+        return self.pop.register(Measure.of(m.name, m.mask, m.waves, design=col.universe == "all",
+                                            supersets=m.supersets))
 
     def split(self, base: Measure, parts: Mapping[str, Measure], *, exhaustive: bool = False) -> dict[str, Measure]:
         """``base`` cut by ``parts`` (each intersected with it), declared as a partition of

@@ -29,6 +29,7 @@ which answers each organisation gave, only the published tables.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -75,21 +76,28 @@ class Ledger:
         self.box_wave = [b[0] for b in boxes]
         self.box_of_row = box_of_row
         self.rules = rules
-        # Measures are linked by their definition (the same name and rows), not by rows alone:
-        # two definitions that happen to select the same organisations in this file stay apart,
-        # or the attacker would be credited with coincidences it cannot know (an answer nobody
-        # gave would make its "rest" equal to the whole). The builders give one concept one
-        # definition (a universe is always named as a universe).
-        self.alias: dict[str, str] = {mid: mid for mid in measures}
+        # Measures are linked by their definition, not by rows alone: two definitions that
+        # happen to select the same organisations in this file stay apart, or the attacker would
+        # be credited with coincidences it cannot know (and zeros they force would count as
+        # structural). The one exception: definitions that differ only in who was asked or
+        # answered, which a reader links as soon as the totals agree (see _answering_links).
+        # Those of one domain become one measure (the alias); across domains they are equal
+        # box by box (self.equalities).
+        self.measures = measures
+        derived = self._distributed(partitions, np.asarray(self.box_wave)[box_of_row])
+        self.alias, links = self._answering_links(np.asarray(self.box_wave)[box_of_row])
         self.measures = {mid: m for mid, m in measures.items() if self.alias[mid] == mid}
+        self.equalities = sorted({(self.alias[a], self.alias[b]) for a, b in links
+                                  if self.alias[a] != self.alias[b]})
         parts = set()
-        for p, c in partitions:
+        for p, c in set(partitions) | derived:
             if p in self.alias and all(x in self.alias for x in c):
                 parent = self.alias[p]
                 children = tuple(sorted({self.alias[x] for x in c} - {parent}))
                 parts.add((parent, children, len(children) < len(set(c))))
         self.partitions = sorted(parts)
-        self.subsets = sorted({(c, p) for c, p in subsets if c in self.measures and p in self.measures and c != p})
+        self.subsets = sorted({(self.alias[c], self.alias[p]) for c, p in subsets
+                               if c in self.alias and p in self.alias and self.alias[c] != self.alias[p]})
         # Which measures are related (a part and its whole, a subset and its superset).
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         self.partition_of: dict[str, list[tuple]] = defaultdict(list)
@@ -101,11 +109,92 @@ class Ledger:
         for c, p in self.subsets:
             self.neighbours[c].add(p)
             self.neighbours[p].add(c)
+        self.equal_to: dict[str, set[str]] = defaultdict(set)
+        for c, p in self.equalities:
+            self.equal_to[c].add(p)
+            self.equal_to[p].add(c)
         self.values: dict[str, Value] = {}
         self.forced: dict[str, Decision] = {}
         #: lower bounds on respondents by measure and its released cells (see _CoverModel)
         self.bounds_of: dict = {}
         self.everyone_id = next((mid for mid, m in self.measures.items() if m.name == "everyone"), None)
+
+    def _distributed(self, partitions, row_wave: np.ndarray) -> set[tuple[str, tuple[str, ...]]]:
+        """Partitions a reader derives from the declared ones: where ``p`` is split into parts
+        (the strategies; "2 to 4 types" into 2, 3 and 4), any published ``p & x`` is split the
+        same way into ``part & x`` (the innovators with no technology, by strategy), when those
+        are published too, under any definition that differs from ``part & x`` only in who
+        answered (see _answering_links). Without this, a crosstab's column totals published
+        elsewhere would not be tied to the crosstab's columns, and a hidden cell would follow
+        from the margins unnoticed. Each derived partition is checked on the rows."""
+        core = {mid: frozenset(t for t in m.terms if not _answering_term(t)) for mid, m in self.measures.items()}
+        with_term: dict[str, set[str]] = defaultdict(set)
+        by_core: dict[frozenset, list[str]] = defaultdict(list)
+        for mid, m in self.measures.items():
+            by_core[core[mid]].append(mid)
+            for t in m.terms:
+                with_term[t].add(mid)
+        out = set()
+        for p, children in partitions:
+            if p not in self.measures or not all(c in self.measures for c in children):
+                continue
+            base = self.measures[p].terms
+            candidates = set.intersection(*(with_term[t] for t in base)) if base else set()
+            for mid in sorted(candidates):
+                whole = self.measures[mid]
+                x = frozenset(t for t in whole.terms - base if not _answering_term(t))
+                if mid == p or not x:
+                    continue
+                in_domain = np.isin(row_wave, list(whole.waves))
+                parts = []
+                for c in children:
+                    target = self.measures[c].mask & whole.mask
+                    found = next((n for n in by_core.get(core[c] | x, ())
+                                  if np.array_equal(self.measures[n].mask & in_domain, target)), None)
+                    if found is None:
+                        break
+                    parts.append(found)
+                else:
+                    # (a part of a wider domain counts within the whole's waves only: see _CoverModel)
+                    masks = np.array([self.measures[n].mask & in_domain for n in parts], dtype=np.int16)
+                    if masks.sum(axis=0).max(initial=0) <= 1 and np.array_equal(masks.sum(axis=0).astype(bool),
+                                                                                 whole.mask):
+                        out.add((mid, tuple(sorted(set(parts)))))
+        return out
+
+    def _answering_links(self, row_wave: np.ndarray) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """Measures whose definitions differ only in who was asked or answered (``x & q
+        answered`` and ``x & r answered``, ``x & asked``, ``x & complete on the model's
+        variables``) and that hold the same organisations in this file. A reader who sees that a
+        table's totals are the innovators wherever both are shown assumes the same where they
+        are not (nobody skipped the question), so the attacker is credited with their equality.
+        What that forces empty is who skipped a question, never what anyone answered: measures
+        that differ in an *answer* (``x & y = 1``) are never linked, whatever their rows, as
+        "everyone in x said yes" is what the zeros rule protects.
+
+        Returns the alias of every measure (one measure per such class within one domain of
+        waves) and the pairs (a, b) where a, of a smaller domain, equals b within a's waves."""
+        core = {mid: frozenset(t for t in m.terms if not _answering_term(t)) for mid, m in self.measures.items()}
+        alias = {mid: mid for mid in self.measures}
+        classes: dict[tuple, list[str]] = defaultdict(list)
+        for mid, m in self.measures.items():
+            if m.mask.any():  # (empty measures are the coincidences: never linked)
+                classes[(core[mid], m.waves, np.packbits(m.mask).tobytes())].append(mid)
+        for members in classes.values():
+            # everyone, if it is one of them, then the shortest definition names the class
+            rep = min(members, key=lambda x: (self.measures[x].name != "everyone", len(self.measures[x].name), x))
+            for x in members:
+                alias[x] = rep
+        # Across domains: b restricted to a's waves holds a's organisations.
+        domains = {w for _, w, _ in classes}
+        within: dict[tuple, set[str]] = defaultdict(set)
+        for (c, wider, _), members in classes.items():
+            m = self.measures[alias[members[0]]]
+            for w in domains:
+                if w < wider:
+                    within[(c, w, np.packbits(m.mask & np.isin(row_wave, list(w))).tobytes())].add(alias[members[0]])
+        links = [(alias[members[0]], b) for key, members in classes.items() for b in sorted(within.get(key, ()))]
+        return alias, sorted(set(links))
 
     def canonical(self, cell: Cell) -> Cell:
         mid = self.alias.get(cell.measure, cell.measure)
@@ -142,6 +231,8 @@ class Ledger:
 
     #: The largest number of measures in one attacker's model (see local_measures).
     MAX_LOCAL = 120
+    #: A measure in more partitions than this is a hub (see local_measures).
+    HUB = 20
 
     def local_measures(self, m0: str) -> frozenset[str]:
         """The measures the attacker's model of a cell of ``m0`` holds:
@@ -160,21 +251,30 @@ class Ledger:
         seen = {m0}
 
         def add(ms):
-            for m in ms:
+            todo = list(ms)
+            while todo:
+                m = todo.pop(0)
                 if m not in seen:
                     seen.add(m)
                     order.append(m)
+                    # a measure comes with those it equals (see _answering_links): one count, two names
+                    todo += sorted(self.equal_to.get(m, ()))
 
-        def partition_members(m):
+        def partition_members(m, hub=False):
             out = []
             for parent, children, _ in self.partition_of.get(m, ()):
-                out += [parent, *children]
+                # of a hub's partitions, those that tie it to what the model holds already
+                if not hub or seen & {parent, *children} - {m}:
+                    out += [parent, *children]
             return out
 
+        add(sorted(self.equal_to.get(m0, ())))
         add(partition_members(m0))
         add(sorted(self.neighbours.get(m0, ())))
-        for m in list(order[1:]):
-            add(partition_members(m))
+        # one step further, the measures in few partitions first: a hub such as "innovated" is
+        # in hundreds (every share of innovators), which would crowd out the near relations
+        for m in sorted(order[1:], key=lambda x: (len(self.partition_of.get(x, ())), order.index(x))):
+            add(partition_members(m, hub=len(self.partition_of.get(m, ())) > self.HUB))
         chosen = order[: self.MAX_LOCAL]
         if self.everyone_id is not None:
             chosen.append(self.everyone_id)
@@ -374,6 +474,17 @@ class Ledger:
                         break
 
 
+#: How the names of measures that say who was asked or answered begin or end (builders.py).
+#: (Not "universe: ...": some universes are answers, e.g. who collaborated.)
+_ANSWERING_PREFIXES = ("answered ", "in the questionnaire of ", "complete on ", "complete for ")
+
+
+def _answering_term(name: str) -> bool:
+    """Whether a term of a measure's definition says who was in the survey, asked or answered,
+    not what anyone answered."""
+    return name == "everyone" or name.endswith(" answered") or name.startswith(_ANSWERING_PREFIXES)
+
+
 _SHARED = None  # what the forked workers of Ledger._run read
 
 
@@ -440,6 +551,9 @@ class _CoverModel:
                 continue
             for j in range(len(self.super_boxes)):
                 # A part equal to the whole (linked measures): the other parts are empty.
+                # (outside the whole's waves a part may hold organisations: no row there)
+                if not degenerate and self.var.get((p, j)) is None:
+                    continue
                 head = [] if degenerate else [(self.var.get((p, j)), 1.0)]
                 entries = head + [(self.var.get((c, j)), -1.0) for c in children]
                 entries = [(v, w) for v, w in entries if v is not None]
@@ -449,6 +563,18 @@ class _CoverModel:
                     rows.append(nrow)
                     cols.append(v)
                     data_.append(w)
+                nrow += 1
+        # Equalities between measures that differ only in who answered (Ledger._answering_links).
+        for c, p in ledger.equalities:
+            if c not in local or p not in local:
+                continue
+            for j in range(len(self.super_boxes)):
+                vc, vp = self.var.get((c, j)), self.var.get((p, j))
+                if vc is None or vp is None:
+                    continue
+                rows += [nrow, nrow]
+                cols += [vc, vp]
+                data_ += [1.0, -1.0]
                 nrow += 1
         self.partition_rows = (rows, cols, data_, nrow)
         # A subset's count is at most its superset's, box by box; every measure lies within
