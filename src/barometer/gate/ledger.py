@@ -29,7 +29,6 @@ which answers each organisation gave, only the published tables.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
