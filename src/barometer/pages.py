@@ -103,7 +103,10 @@ def fidelity_page() -> str:
 
 def markdown_table(df) -> str:
     """A data frame as a Markdown table (missing values blank, pipes in cells made harmless)."""
-    df = df.astype(str).replace({"nan": "", "<NA>": ""})
+    # (each cell by hand: astype(str) keeps a missing value missing under pandas' string dtype)
+    import pandas as pd
+
+    df = df.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
     lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(v.replace("|", "/") for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines)

@@ -228,6 +228,34 @@ class Ledger:
                 holders[c.key].append(uid)
         return cells, holders, of_value
 
+    def _implied(self, cells: dict) -> dict[tuple, Cell]:
+        """Cells no value publishes but published ones determine: in every group where a
+        partition's whole or one of its parts is published, the whole and each part (the
+        innovators of one origin by size class, when the innovators by size class and the other
+        origins are published). They are checked like the cells of published values: an
+        attacker who pins one down learns a count nobody meant to publish."""
+        out: dict[tuple, Cell] = {}
+        boxes_of: dict[str, set[frozenset]] = defaultdict(set)
+        for c in cells.values():
+            if c.boxes:
+                boxes_of[c.measure].add(c.boxes)
+        rows_of: dict[frozenset, np.ndarray] = {}
+        for parent, children, _ in self.partitions:
+            members = (parent, *children)
+            seen = [boxes_of.get(m, set()) for m in members]
+            # (a group in which two of them are published: where the rest follows by subtraction)
+            groups = {b for i, bs in enumerate(seen) for b in bs if any(b in other for other in seen[i + 1:])}
+            for boxes in groups:
+                rows = rows_of.get(boxes)
+                if rows is None:
+                    rows = rows_of[boxes] = np.isin(self.box_of_row, np.fromiter(boxes, dtype=np.int32))
+                for m in members:
+                    if (m, boxes) not in cells and (m, boxes) not in out:
+                        measure = self.measures[m]
+                        out[(m, boxes)] = Cell(m, boxes, int(np.count_nonzero(measure.mask & rows)),
+                                               f"{measure.name} (implied by published counts)", measure.design)
+        return out
+
     #: The largest number of measures in one attacker's model (see local_measures).
     MAX_LOCAL = 120
     #: A measure in more partitions than this is a hub (see local_measures).
@@ -359,6 +387,7 @@ class Ledger:
     def solve(self, *, time_limit: float = 10.0) -> Outcome:
         start = time.perf_counter()
         cells, holders, of_value = self._cells()
+        cells.update(self._implied(cells))
         structural = self._structural_zeros(cells)
         decisions = self._primary(of_value, structural)
         outcome = Outcome(decisions, set())

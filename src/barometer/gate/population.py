@@ -79,7 +79,7 @@ class Measure:
         if self.name == "everyone" or self.id in other.supersets or other.id in self.subsets:
             return other
         # "a and b and c" has one name whatever the order the parts were combined in.
-        terms = self.terms | other.terms
+        terms = _narrowest(self.terms | other.terms)
         return Measure.of(" & ".join(f"({t})" for t in sorted(terms)), self.mask & other.mask,
                           self.waves & other.waves, design=self.design and other.design,
                           supersets=(self.id, other.id))
@@ -124,6 +124,19 @@ class Measure:
     def __reduce__(self):  # pickled compactly: one bit per organisation
         return (_unpack_measure, (self.name, np.packbits(self.mask).tobytes(), len(self.mask),
                                   tuple(sorted(self.waves)), self.id, self.design, self.supersets, self.subsets))
+
+
+def _narrowest(terms: frozenset[str]) -> frozenset[str]:
+    """Terms of an intersection without those another term lies within: "origin = 1" and
+    "origin = 1/2/3" is "origin = 1" (so that the same organisations have one definition)."""
+    values: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for t in terms:
+        if " = " in t:
+            label, v = t.rsplit(" = ", 1)
+            values.setdefault(label, []).append((t, frozenset(v.split("/"))))
+    dropped = {t for same in values.values() for t, v in same
+               if any(u != t and w < v for u, w in same)}
+    return frozenset(terms - dropped)
 
 
 def _unpack_measure(name, packed, n, waves, id_, design=False, supersets=(), subsets=()):
