@@ -214,3 +214,24 @@ def test_an_answer_everyone_gave_is_not_credited_as_known():
     assert outcome.structural_zeros == 0
     assert outcome.decisions["no"].status != RELEASED and outcome.decisions["yes"].status != RELEASED
 
+
+
+def test_the_reports_percentage_beside_an_exact_base_is_known_to_the_attacker():
+    """The red team's last recipe: the report prints 15% for a group, the edition prints the
+    group's exact base (13), so the count (2) follows although the edition hides it. The ledger
+    takes the report's printed percentages as known and hides the base."""
+    from barometer.gate.values import difference, fixed
+
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 2 + [(2025, "A", "Klein", 0.0, 1.0)] * 11 + \
+           [(2025, "B", "Klein", 1.0, 1.0)] * 9 + [(2025, "B", "Klein", 0.0, 1.0)] * 11
+    b = Builder(frame(data))
+    base, named = b.where("x"), b.where("x", 1)
+    share = b.share(base, named, sector="A")
+    report = fixed(15.0)  # 2 of 13 is 15.4%: printed as 15
+    values = {"n": b.count(base, sector="A"), "share": share, "difference": difference(share, report)}
+    outcome = _solve(b, Rules(min_cell=5), values)
+    assert outcome.decisions["share"].status != RELEASED  # primary: 2 named
+    assert outcome.decisions["n"].status != RELEASED  # 15% of 13 is 2: the base must go
+    # without the report's number the base alone tells nothing about the count
+    plain = _solve(b, Rules(min_cell=5), {"n": b.count(base, sector="A"), "share": share})
+    assert plain.decisions["n"].status == RELEASED

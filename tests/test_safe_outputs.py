@@ -155,18 +155,7 @@ def test_the_attack_works_against_a_weakened_gate(weak, attack):
     assert ATTACKS[attack](weak["site"], truth, MIN_CELL), f"{attack} found nothing in the weakened build"
 
 
-#: Recipes of the independent attack that still recover hidden cells (see the README's "What the
-#: check does not yet cover"): strict, so that the test says so the day they stop working.
-OPEN = {
-    "answers by size": "a cell that no table publishes (origin 'other / don't know' by size) is not "
-                       "checked: the ledger protects the cells of published values only",
-    "reasons by cluster": "the report's own percentages beside an exact base from the microdata pin the "
-                          "count: the ledger does not model published percentages",
-}
-
-
-@pytest.mark.parametrize("recipe", [pytest.param(r, marks=pytest.mark.xfail(reason=OPEN[r], strict=True))
-                                    if r in OPEN else r for r in RED_TEAM])
+@pytest.mark.parametrize("recipe", list(RED_TEAM))
 def test_the_red_team_recipe_fails_against_the_gate(own, recipe):
     truth = pd.read_csv(own["source"], low_memory=False)
     found = RED_TEAM[recipe](own["site"], truth, MIN_CELL)

@@ -261,7 +261,7 @@ def typed_records(builder, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUT
     recomputed from the builder's microdata (``recomputed``, a typed share, count, mean or
     difference), the published value, the difference and whether it lies within tolerance
     (both resting on the recomputed value)."""
-    from .gate.values import published, statistic, verdict
+    from .gate.values import printed, published, statistic, verdict
 
     if rows is None:
         rows = comparable_published()
@@ -284,7 +284,7 @@ def typed_records(builder, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUT
         out.append({
             "source_id": row.source_id, "year": row.year, "breakdown": row.breakdown, "group": row.group,
             "variable": row.variable, "item": row.item, "statistic": row.statistic,
-            "published": published(float(row.value), what=f"{row.source_id} {row.item}"),
+            "published": printed(published(float(row.value), what=f"{row.source_id} {row.item}"), value, tol),
             "recomputed": value, "difference": statistic(round(diff, 4), [value], what="recomputed - published"),
             "tolerance": tol,
             "within": verdict({True: "True", False: "False", None: "–"}[within], [value],

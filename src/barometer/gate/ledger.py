@@ -62,6 +62,8 @@ class Outcome:
     seconds: float = 0.0
     unprotectable: list[str] = field(default_factory=list)
     structural_zeros: int = 0
+    #: small cells the report's printed numbers alone pin down exactly (see Ledger.solve)
+    public_known: int = 0
 
     def status(self, uid: str) -> str:
         return self.decisions[uid].status
@@ -114,6 +116,11 @@ class Ledger:
             self.equal_to[p].add(c)
         self.values: dict[str, Value] = {}
         self.forced: dict[str, Decision] = {}
+        #: what the report printed about cells (see Value.public), collected by solve()
+        self.public: list[tuple] = []
+        self.public_exact: set = set()
+        #: cells the report shows to be small: only their exact value is protected (see solve)
+        self.exact_only: set = set()
         #: lower bounds on respondents by measure and its released cells (see _CoverModel)
         self.bounds_of: dict = {}
         self.everyone_id = next((mid for mid, m in self.measures.items() if m.name == "everyone"), None)
@@ -388,6 +395,9 @@ class Ledger:
         start = time.perf_counter()
         cells, holders, of_value = self._cells()
         cells.update(self._implied(cells))
+        self.public = [(self.canonical(hit), self.canonical(base) if base is not None else None, lo, hi)
+                       for v in self.values.values() for hit, base, lo, hi in v.public]
+        self.public_exact = {hit.key for hit, base, lo, hi in self.public if base is None and lo == hi}
         structural = self._structural_zeros(cells)
         decisions = self._primary(of_value, structural)
         outcome = Outcome(decisions, set())
@@ -399,6 +409,19 @@ class Ledger:
         released = released_keys()
         targets = sorted((c for c in cells.values() if self.rules.cell_sensitive(c) and c.key not in structural),
                          key=lambda c: (c.measure, sorted(c.boxes)))
+        # A cell the report's own numbers pin down with nothing of this edition released was
+        # disclosed by the report: hiding this edition's counts cannot protect it (its own values
+        # stay suppressed by the primary rules all the same).
+        # A cell the report's own numbers show to be small (with nothing of this edition released)
+        # cannot be kept from looking small; what this edition can still keep is its exact value.
+        # One the report pins exactly was disclosed by the report: hiding this edition's counts
+        # cannot protect it (its own values stay suppressed by the primary rules all the same).
+        if self.public:
+            small = [t for t, k in zip(targets, self._in_parallel("exposed", targets, cells, set()), strict=True) if k]
+            self.exact_only = {t.key for t in small}
+            exact = {t.key for t, k in zip(small, self._in_parallel("exposed", small, cells, set()), strict=True) if k}
+            outcome.public_known = len(exact)
+            targets = [t for t in targets if t.key not in exact]
         # Each neighbourhood's disclosive cells are checked, and protected where the published
         # numbers pin them down, on their own (over the cores), all starting from the same
         # released counts; then every count any of them hid is hidden. A cell found safe with
@@ -436,6 +459,12 @@ class Ledger:
                     if not any(decisions[u].status == RELEASED for u in holders[c.key])}
             return released - gone
 
+        def without(key):
+            """``released`` after hiding ``key`` everywhere (nothing changed)."""
+            before = {uid for uid in holders[key] if decisions[uid].status == RELEASED}
+            return released - {c.key for uid in before for c in of_value[uid]
+                               if not any(decisions[u].status == RELEASED and u not in before for u in holders[c.key])}
+
         model = _CoverModel(self, local, cells)
         for t in targets:
             rounds = 0
@@ -455,9 +484,28 @@ class Ledger:
                             released = hide(k, "secondary",
                                             f"protects {t.label} (no smaller choice pinned it down)")
                     break
-                k = min(candidates, key=lambda key: (cells[key].n == 0, cells[key].n, len(key[1])))
+                k = self._choose(model, t, candidates, cells, released, without, time_limit, outcome)
                 released = hide(k, "secondary", f"protects {t.label}")
         return hides, outcome.unprotectable, outcome.programmes, outcome.exposed_found
+
+    #: How many of a pinned cell's candidates are tried, one at a time, before the smallest is hidden.
+    LOOKAHEAD = 3
+
+    def _choose(self, model, target: Cell, candidates: list, cells: dict, released: set, without, time_limit,
+                outcome) -> tuple:
+        """Which released count to hide for ``target``: the first (smallest first) that protects
+        it on its own, else the smallest. A count the report printed exactly is never chosen
+        (hiding it protects nothing). Trying before hiding keeps one stubborn cell (whose
+        neighbours the report's percentages bound closely) from hiding its whole model."""
+        order = sorted((k for k in candidates if k not in self.public_exact),
+                       key=lambda key: (cells[key].n == 0, cells[key].n, len(key[1]))) or \
+            sorted(candidates, key=lambda key: (cells[key].n == 0, cells[key].n, len(key[1])))
+        for k in order[: self.LOOKAHEAD]:
+            safe, _, used = model.check(target, without(k), time_limit, certificate=False)
+            outcome.programmes += used
+            if safe:
+                return k
+        return order[0]
 
     def _hide(self, key, holders, decisions, outcome, rule, detail) -> None:
         outcome.hidden_cells.add(key)
@@ -653,6 +701,27 @@ class _CoverModel:
         in_box = [np.isin(ledger.box_of_row, np.fromiter(sb, dtype=np.int32)) for sb in self.super_boxes]
         for (m, j), v in self.var.items():
             self.truth[v] = float(np.count_nonzero(ledger.measures[m].mask & in_box[j]))
+        self._public_rows()
+
+    def _public_rows(self) -> None:
+        """What the report printed about cells of the model (Value.public): known, shown or not,
+        as rows ``a x <= b`` after the subset rows (each checked on the true counts)."""
+        extra, rhs = [], []
+        for hit, base, lo, hi in self.ledger.public:
+            if hit.key not in self.cells or (base is not None and base.key not in self.cells):
+                continue
+            r_hit = self.row_of(hit)
+            if base is None:
+                rows_, bounds = [r_hit, -r_hit], [hi, -lo]
+            else:
+                r_base = self.row_of(base)
+                rows_, bounds = [100.0 * r_hit - hi * r_base, lo * r_base - 100.0 * r_hit], [0.0, 0.0]
+            if all(r @ self.truth <= b + 1e-7 for r, b in zip(rows_, bounds, strict=True)):
+                extra += rows_
+                rhs += bounds
+        self._subset_rhs = np.concatenate([np.zeros(self._subset_matrix.shape[0]), rhs])
+        if extra:
+            self._subset_matrix = sparse.vstack([self._subset_matrix, sparse.csr_matrix(np.vstack(extra))]).tocsr()
 
     def structurally_zero(self, cell: Cell) -> bool:
         """Whether the relations alone (nothing released) force this cell to zero."""
@@ -750,7 +819,7 @@ class _CoverModel:
         if a.shape[0]:
             cons.append(optimize.LinearConstraint(a, b, b))
         if self._subset_matrix.shape[0]:
-            cons.append(optimize.LinearConstraint(self._subset_matrix, -np.inf, 0))
+            cons.append(optimize.LinearConstraint(self._subset_matrix, -np.inf, self._subset_rhs))
         if bounds:
             cons.append(optimize.LinearConstraint(np.vstack([self._everyone_in(g) for g, _, _ in bounds]),
                                                   [b for _, b, _ in bounds], np.inf))
@@ -777,7 +846,7 @@ class _CoverModel:
             a_eq = sparse.vstack([self._partitions, self._cell_matrix]).tocsr()
             n_p, nu = self._partitions.shape[0], self._subset_matrix.shape[0]
             programme = LinearProgramme(a_eq, np.concatenate([np.zeros(n_p), n]), self._subset_matrix,
-                                        np.zeros(nu), nvar=self.nvar)
+                                        self._subset_rhs, nvar=self.nvar)
             live = self._live = {"programme": programme, "n": n, "first_cell": n_p,
                                  "shown": np.ones(len(n), dtype=bool), "released": None,
                                  "first_bound": n_p + len(n) + nu, "bound_row": {}, "bound_key": [],
@@ -825,9 +894,12 @@ class _CoverModel:
                                      np.where(shown[changed], live["n"][changed], np.inf))
         live["shown"] = shown
 
-    def check(self, target: Cell, released: set, time_limit: float, *, certificate: bool = True) -> tuple[bool, list, int]:
+    def check(self, target: Cell, released: set, time_limit: float, *, certificate: bool = True,
+              relaxed: bool = False) -> tuple[bool, list, int]:
         """Whether ``target`` keeps another value an attacker cannot rule out; if not, the
-        released cells that pin it down (from the linear relaxation's dual)."""
+        released cells that pin it down (from the linear relaxation's dual). ``relaxed``: the
+        linear relaxation's answer only (a cell it finds pinned is pinned; one it finds free
+        may not be: for choosing what to hide, never for deciding that a cell is safe)."""
         if self.nvar == 0:
             return True, [], 0
         programme, eq_keys, ub_keys = self._programme(released)
@@ -837,6 +909,8 @@ class _CoverModel:
         # A zero is safe when it could be anything else; a small count when it could be zero or
         # at least min_cell (then it is neither pinned nor shown to lie in 1 ... min_cell - 1).
         tries = [(1, np.inf)] if v == 0 else [(m, np.inf), (-np.inf, 0)]
+        if target.key in self.ledger.exact_only:  # the report shows it small: keep its value unknown
+            tries = [(v + 1, np.inf), (-np.inf, v - 1)] if v > 0 else [(1, np.inf)]
         used = 0
         solved = []
         for lo, hi in tries:
@@ -855,6 +929,8 @@ class _CoverModel:
             elif lp.status == UNBOUNDED:  # unbounded upwards: any value can be reached
                 if np.isfinite(lo):
                     return True, [], used
+            if relaxed:
+                return True, [], used
             res = optimize.milp(np.zeros(self.nvar), constraints=[optimize.LinearConstraint(t.reshape(1, -1), lo, hi),
                                                                    *self._milp_constraints(released)],
                                 integrality=np.ones(self.nvar), bounds=optimize.Bounds(0, np.inf),

@@ -31,6 +31,7 @@ number the gate has lost track of. Use :func:`difference`, :func:`statistic` and
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import string
 from collections.abc import Iterable
@@ -56,6 +57,11 @@ class Value:
     dof: float | None = None
     what: str = ""
     fields: dict[str, Value] = field(default_factory=dict)
+    #: What anyone knows from the report about cells of the microdata: (numerator cell, base
+    #: cell, low, high), a printed percentage of the numerator in the base with its rounding, or
+    #: (cell, None, low, high), a printed count. The report's percentage beside an exact base
+    #: from the microdata pins the numerator: the ledger takes these as known, shown or not.
+    public: tuple = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -150,7 +156,24 @@ def verdict(text: str, on, *, what: str = "") -> Value:
 
 
 def difference(a: Value, b: Value, *, what: str = "") -> Value:
-    return statistic(_plain_number(a.value) - _plain_number(b.value), [a, b], what=what or "difference")
+    out = statistic(_plain_number(a.value) - _plain_number(b.value), [a, b], what=what or "difference")
+    if a.kind == "share" and b.kind in ("fixed", "published"):  # a recomputed share against the report's
+        out = dataclasses.replace(out, public=printed(b, a).public)
+    return out
+
+
+def printed(number: Value, recomputed: Value, tolerance: float | None = None) -> Value:
+    """``number`` (printed in the report) as knowledge about the cells of ``recomputed`` (the
+    same number computed from the microdata): a percentage printed to whole percents unless it
+    has decimals (``tolerance``: half its last digit), or a count printed exactly."""
+    v = _plain_number(number.value)
+    if recomputed.kind not in ("share", "count") or not isinstance(v, float) or not math.isfinite(v):
+        return number
+    if recomputed.kind == "count":
+        return dataclasses.replace(number, public=((recomputed.cells[0], None, v - (tolerance or 0), v + (tolerance or 0)),))
+    if tolerance is None:
+        tolerance = 0.5 if float(v).is_integer() else 0.05
+    return dataclasses.replace(number, public=((recomputed.cells[0], recomputed.cells[1], v - tolerance, v + tolerance),))
 
 
 def fixed(value, what: str = "") -> Value:
