@@ -14,9 +14,15 @@ cells they rest on). After every chapter has run, the ledger decides what may be
    asks whether the published numbers leave it another value outside 1 … ``min_cell`` − 1 (for a
    zero: any other value). If not, the cell is *exposed*.
 3. **Secondary suppression.** For an exposed cell, the linear relaxation's dual names the
-   released counts that pin it down; the smallest is hidden everywhere it is published (and every
-   value resting on it with it), and the cell is checked again. Hiding never helps the attacker,
-   so a cell found safe stays safe and the loop ends.
+   released counts that pin it down; of these (smallest first) the first that protects the cell on
+   its own, else the smallest, is hidden everywhere it is published (and every value resting on
+   it with it), and the cell is checked again. Hiding never helps the attacker, so a cell found
+   safe stays safe and the loop ends.
+
+The attacker also knows the report's printed numbers (``Value.public``: a percentage of a cell,
+printed rounded, or a count), and cells no value publishes but two published ones imply (see
+``_implied``). A cell the report alone shows to be small keeps only its exact value protected;
+one the report pins exactly is the report's disclosure and is left alone.
 4. **Magnitudes.** A mean reveals its variable's sum over its cell. Where the sum over a
    disclosive group follows from released means (same variable, related cells), one of those
    means is hidden too.
