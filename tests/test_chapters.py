@@ -16,7 +16,7 @@ import yaml
 from barometer import paths
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-SECTIONS = ["## Overview", "## Published results", "## Re-analysis on microdata", "## Reproduction check",
+SECTIONS = ["## In brief", "## Overview", "## Published results", "## Re-analysis on microdata", "## Reproduction check",
             "## Summary", "## Try it yourself", "## References"]
 
 # What may look like a number in prose without being a finding: references to the report's
@@ -151,3 +151,38 @@ def test_every_chapter_is_in_the_table_of_contents():
     files = {c["file"] for part in toc["parts"] for c in part["chapters"]}
     for nb_path in NOTEBOOKS:
         assert f"book/chapters/{nb_path.stem}" in files, f"{nb_path.name} is not in _toc.yml"
+
+
+def _section(nb, heading: str) -> str:
+    """The markdown of one '## ' section (up to the next '## ')."""
+    out, inside = [], False
+    for c in nb.cells:
+        if c.cell_type != "markdown":
+            continue
+        for line in c.source.splitlines():
+            if line.startswith("## "):
+                inside = line.startswith(heading)
+            if inside:
+                out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_in_brief_states_published_numbers_only(nb_path):
+    """A reader quotes from In brief: every value glued there is computed before the chapter
+    opens its microdata (``ch.microdata()``), i.e. from the published layer, never from synthetic
+    or own data, and In brief comes before any code that reads microdata."""
+    nb = nbformat.read(nb_path, as_version=4)
+    brief = _section(nb, "## In brief")
+    assert brief.strip(), f"{nb_path.name}: no In brief"
+    used = set(re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", brief))
+    glued_before, seen_microdata = set(), False
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        if "ch.microdata()" in c.source:
+            seen_microdata = True
+        if not seen_microdata:
+            glued_before |= set(re.findall(r"ch\.glue\(\s*[\"']([^\"']+)[\"']", c.source))
+    assert used, f"{nb_path.name}: In brief states no computed number"
+    assert used <= glued_before, f"{nb_path.name}: In brief glues values of the microdata part: {sorted(used - glued_before)}"
