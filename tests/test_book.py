@@ -223,3 +223,31 @@ def test_the_smallest_sector_edition_builds_every_chapter_and_says_too_few(small
         assert smallest_sector() in prose or "High Council" in prose, f"{stem} does not name the sector"
         bad = re.findall(r"\b(?:nan|NaN|inf)\b", prose)
         assert not bad, f"{stem}: {bad} in the prose or outputs"
+
+
+def test_appendix_tables_render_as_tables_with_readable_headers(site):
+    """The scorecard's and the fidelity page's tables are HTML tables (no raw Markdown pipes: a
+    header with a '|' once broke one), with column names a reader reads, not code names."""
+    for name in ("scorecard", "fidelity"):
+        page = (site / "book" / "appendices" / f"{name}.html").read_text(encoding="utf-8")
+        text = visible_text(page)
+        assert "|---|" not in text and "| chapter |" not in text, f"{name}: raw Markdown table"
+        assert page.count("<table") >= 2, name
+    fidelity_text = visible_text((site / "book" / "appendices" / "fidelity.html").read_text(encoding="utf-8"))
+    for code_name in ("within_tolerance", "median_abs_error", "share_within", "known_miss"):
+        assert code_name not in fidelity_text, code_name
+
+
+def test_downloads_page_says_what_each_file_holds_and_where_it_comes_from(site):
+    page = (site / "book" / "appendices" / "downloads.html").read_text(encoding="utf-8")
+    text = " ".join(visible_text(page).split())
+    assert "2. How many organisations innovate" in text  # chapters by title, not by file name
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S)
+    chapter_rows = [r for r in rows if "_downloads/" in r]
+    assert len(chapter_rows) > 50
+    for row in chapter_rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        title = re.sub(r"<[^>]+>", "", cells[0]).strip()
+        source = re.sub(r"<[^>]+>", "", cells[1]).strip()
+        assert source in ("published", "synthetic"), row[:200]
+        assert " " in title and not title.endswith(".csv"), f"no human title: {title}"

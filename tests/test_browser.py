@@ -209,13 +209,33 @@ def test_colour_contrast_holds_in_light_and_dark_themes(visit, theme):
     assert violations == [], [(x["id"], [n["target"] for n in x["nodes"][:5]]) for x in violations]
 
 
+#: One page of each kind, for people to look at (``_build/screenshots/``).
+PAGE_TYPES = {"landing": "index.html", "chapter": "book/chapters/02_innovation_rate.html",
+              "chapter-first-screen": "book/chapters/06_promoting_hindering.html",
+              "key-findings": "book/chapters/key_findings.html", "primer": "book/chapters/12_primer.html",
+              "scorecard": "book/appendices/scorecard.html", "fidelity": "book/appendices/fidelity.html",
+              "downloads": "book/appendices/downloads.html", "errata": "book/appendices/errata.html"}
+
+
 def test_screenshots_for_humans(visit):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     v = visit()
-    v.open("index.html").screenshot(path=str(SCREENSHOTS / "landing.png"), full_page=True)
-    v.open("book/chapters/01_who_took_part.html").screenshot(path=str(SCREENSHOTS / "chapter.png"), full_page=True)
-    assert (SCREENSHOTS / "landing.png").stat().st_size > 10_000
-    assert (SCREENSHOTS / "chapter.png").stat().st_size > 10_000
+    for name, path in PAGE_TYPES.items():
+        page = v.open(path)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=name != "chapter-first-screen")
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+
+
+def test_in_brief_is_on_the_first_screen_of_every_chapter(site, visit):
+    """A reader sees the chapter's findings without scrolling: In brief starts within the first
+    800 px of a 1280-px-wide window."""
+    v = visit()
+    chapters = sorted(p.name for p in (site / "book" / "chapters").glob("[0-9][0-9]_*.html"))
+    assert len(chapters) >= 12
+    for name in chapters:
+        page = v.open(f"book/chapters/{name}")
+        top = page.eval_on_selector("section#in-brief", "e => e.getBoundingClientRect().top + window.scrollY")
+        assert top < 800, f"{name}: In brief starts at {top:.0f} px"
 
 
 def test_no_code_is_visible_before_the_reader_opens_it(site, visit):

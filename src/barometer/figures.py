@@ -44,8 +44,11 @@ def style() -> None:
 def watermark(fig: plt.Figure, source: str) -> None:
     """Mark a figure drawn from synthetic microdata in the image itself (downloads travel)."""
     if source == "synthetic":
-        fig.text(0.99, 0.01, "SYNTHETIC DATA: not a finding about Dutch government",
-                 ha="right", va="bottom", fontsize=8, color=REFERENCE, alpha=0.9)
+        # Below everything already drawn (axis labels included), so that it never overprints
+        # them; the saved image's tight box grows to take it in.
+        bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
+        fig.text(0.99, bottom - 0.01, "SYNTHETIC DATA: not a finding about Dutch government",
+                 ha="right", va="top", fontsize=8, color=REFERENCE, alpha=0.9)
 
 
 def _tight_bbox(fig: plt.Figure):

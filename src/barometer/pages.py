@@ -68,6 +68,36 @@ def codebook_page() -> str:
     return "\n".join(out)
 
 
+#: Column names of the fidelity tables as a reader reads them, and how each is rounded.
+FIDELITY_COLUMNS = {
+    "role": ("kind of number", None), "numbers": ("numbers compared", None),
+    "within_tolerance": ("within rounding", None), "within": ("within rounding", None),
+    "share_within": ("share within rounding (%)", "pct"), "explained_by_errata": ("explained by an erratum", None),
+    "known_misses": ("known misses", None), "median_abs_error_pct_points": ("median error (points)", 2),
+    "p90_abs_error_pct_points": ("90th percentile error (points)", 2), "max_abs_error": ("largest error", 2),
+    "source_id": ("report table or figure", None), "year": ("wave", None), "group": ("group", None),
+    "item": ("item", None), "statistic": ("statistic", None), "published": ("published", 1),
+    "recomputed": ("recomputed", 1), "erratum": ("erratum", None), "known_miss": ("known miss", "yes/no"),
+}
+
+
+def _readable(df, names: dict):
+    """A table for a reader: columns renamed, numbers rounded as ``names`` says."""
+    import pandas as pd
+
+    out = df.copy()
+    for col, (_, rule) in names.items():
+        if col not in out.columns or rule is None:
+            continue
+        if rule == "pct":
+            out[col] = (100 * pd.to_numeric(out[col], errors="coerce")).round(1)
+        elif rule == "yes/no":
+            out[col] = out[col].map({True: "yes", False: "no"}).fillna("")
+        else:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(rule)
+    return out.rename(columns={c: label for c, (label, _) in names.items()})
+
+
 def fidelity_page() -> str:
     from . import fidelity, io
 
@@ -84,15 +114,16 @@ def fidelity_page() -> str:
            "data is compared: **calibration targets** should be met within the printed rounding; "
            "**held-out** numbers were not used by the generator and show how realistic its assumed relations "
            "between variables are.", "",
-           "## Summary", "", markdown_table(summ), "",
+           "## Summary", "", markdown_table(_readable(summ, FIDELITY_COLUMNS)), "",
            "## Calibration targets not met", ""]
     misses = rec[(rec["role"] == "calibration") & ~rec["within"]]
     if misses.empty:
         out.append("None.")
     else:
         cols = ["source_id", "year", "group", "item", "statistic", "published", "recomputed", "erratum", "known_miss"]
-        out.append(markdown_table(misses[cols]))
-    out += ["", "## Held-out numbers by source", "", markdown_table(fidelity.by_source(rec[rec["role"] == "held-out"])), "",
+        out.append(markdown_table(_readable(misses[cols], FIDELITY_COLUMNS)))
+    held_out = fidelity.by_source(rec[rec["role"] == "held-out"])
+    out += ["", "## Held-out numbers by source", "", markdown_table(_readable(held_out, FIDELITY_COLUMNS)), "",
             f"Held out: {', '.join(fidelity.HELD_OUT)}. {fidelity.HELD_OUT_NOTE}", "",
             "## The two waves compared", "",
             f"A propensity model that predicts the wave from shared variables reaches a pMSE of "
@@ -107,7 +138,7 @@ def markdown_table(df) -> str:
     import pandas as pd
 
     df = df.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
-    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines = ["| " + " | ".join(str(c).replace("|", "/") for c in df.columns) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(v.replace("|", "/") for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines)
 
@@ -232,11 +263,45 @@ def downloads_page(root: Path, chapters: Path) -> str:
     out += ["", "Load them in Python with `pandas.read_csv` or `frictionless.Package('datapackage.json')`, "
             "in R with `read.csv` or the `frictionless` package.", ""]
     files = chapters / paths.FILES
+    out += ["Per chapter, each table and figure with what it holds (the first sentence of its caption) and "
+            "the data it comes from: *published* (the report's numbers), *synthetic* (the stand-in "
+            "microdata: describes no one) or *own* (your microdata, through the output check).", ""]
     for chapter in sorted(p.name for p in files.iterdir() if p.is_dir()) if files.is_dir() else []:
-        items = sorted(p.name for p in (files / chapter).iterdir() if p.is_file())
+        items = sorted(p.name for p in (files / chapter).iterdir() if p.is_file() and p.name != MANIFEST)
         if not items:
             continue
-        out += [f"## {chapter}", ""]
-        out += [f"- {{download}}`{item} <../chapters/{paths.FILES}/{chapter}/{item}>`" for item in items]
+        out += [f"## {_chapter_title(chapter)}", "", "| what it holds | data | files |", "|---|---|---|"]
+        manifest = _manifest(files / chapter)
+        by_name: dict[str, list[str]] = {}
+        for item in items:
+            by_name.setdefault(item.rsplit(".", 1)[0], []).append(item)
+        for name, group in sorted(by_name.items(), key=lambda kv: (manifest.get(kv[0], {}).get("kind") == "records", kv[0])):
+            entry = manifest.get(name, {})
+            title = entry.get("title") or name.replace("_", " ")
+            links = ", ".join(f"{{download}}`{i.rsplit('.', 1)[1].upper()} <../chapters/{paths.FILES}/{chapter}/{i}>`"
+                              for i in group)
+            out.append(f"| {title.replace('|', '/')} | {entry.get('source', '')} | {links} |")
         out.append("")
     return "\n".join(out)
+
+
+MANIFEST = "_files.json"  # (written by barometer.gate.outputs.note_file)
+
+
+def _manifest(folder: Path) -> dict:
+    import json
+
+    path = folder / MANIFEST
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _chapter_title(slug: str) -> str:
+    """A chapter's title from its notebook (the slug where there is none)."""
+    import nbformat
+
+    path = paths.NOTEBOOKS / f"{slug}.ipynb"
+    if path.exists():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown" and cell.source.startswith("# "):
+                return cell.source.splitlines()[0][2:].strip()
+    return slug

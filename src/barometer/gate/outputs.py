@@ -275,8 +275,12 @@ def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[di
         return [{"output_type": "display_data", "data": {"text/markdown": text}, "metadata": meta}]
     if out.kind == "records":
         tables.write_csv(frame_values(out, status, ctx), folder / f"{out.name}.csv", source)
+        note_file(folder, out.name, "records", "Reproduction records: every published number of this chapter "
+                  "that the microdata can recompute, beside its recomputed value (the scorecard's input).", source)
         return []
-    caption = tables.caption_text(caption_of(out, status, ctx), source, ctx.rules.min_cell)
+    plain_caption = caption_of(out, status, ctx)
+    note_file(folder, out.name, out.kind, plain_caption, source)
+    caption = tables.caption_text(plain_caption, source, ctx.rules.min_cell)
     if out.kind == "table":
         values = frame_values(out, status, ctx)
         shown = values.reset_index() if out.index else values
@@ -300,6 +304,22 @@ def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[di
                  "data": {"text/markdown": figures.markdown(ctx.slug, ctx.link, out.name, caption, alt, files)},
                  "metadata": meta}]
     raise ValueError(f"unknown output kind {out.kind!r}")
+
+
+#: Per chapter folder: what each download holds (read by the downloads page).
+MANIFEST = "_files.json"
+
+
+def note_file(folder: Path, name: str, kind: str, caption: str, source: str) -> None:
+    """Record in the folder's manifest what the files called ``name`` hold: their kind, the first
+    sentence of their caption and their data source (sorted, so that builds compare byte for byte)."""
+    import json
+
+    path = folder / MANIFEST
+    entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(str(caption).split()), maxsplit=1)[0]
+    entries[name] = {"kind": kind, "title": first, "source": source}
+    path.write_text(json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _published_text(v: Value | None, fmt: str | None) -> str:
