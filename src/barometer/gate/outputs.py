@@ -315,6 +315,7 @@ def note_file(folder: Path, name: str, kind: str, caption: str, source: str) -> 
     sentence of their caption and their data source (sorted, so that builds compare byte for byte)."""
     import json
 
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / MANIFEST
     entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(str(caption).split()), maxsplit=1)[0]
