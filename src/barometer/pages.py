@@ -270,7 +270,7 @@ def downloads_page(root: Path, chapters: Path) -> str:
         items = sorted(p.name for p in (files / chapter).iterdir() if p.is_file() and p.name != MANIFEST)
         if not items:
             continue
-        out += [f"## {_chapter_title(chapter)}", "", "| what it holds | data | files |", "|---|---|---|"]
+        out += [f"## {chapter_title(chapter)}", "", "| what it holds | data | files |", "|---|---|---|"]
         manifest = _manifest(files / chapter)
         by_name: dict[str, list[str]] = {}
         for item in items:
@@ -295,7 +295,7 @@ def _manifest(folder: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _chapter_title(slug: str) -> str:
+def chapter_title(slug: str) -> str:
     """A chapter's title from its notebook (the slug where there is none)."""
     import nbformat
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import fidelity, paths
 from .chapter import RECORDS
-from .pages import markdown_table
+from .pages import chapter_title, markdown_table
 
 
 def collect(chapters: Path) -> pd.DataFrame:
@@ -65,18 +65,38 @@ def markdown(rec: pd.DataFrame) -> str:
     if rec.empty:
         return "\n".join([*out, "No chapter has saved reproduction records yet."]) + "\n"
     table = summary(rec)
+    # (chapter titles wrap where slugs do not: the table fits the page)
+    table["chapter"] = [_title(c) for c in table["chapter"]]
+    table = table.rename(columns={"median |difference|": "median difference (absolute)"})
     out += ["## Per chapter", "", markdown_table(table), ""]
     misses = rec[~rec["within"]]
     out += ["## Numbers not reproduced", ""]
     if misses.empty:
         out += ["Every compared number is reproduced within tolerance.", ""]
     else:
-        cols = ["chapter", "role", "source_id", "year", "group", "variable", "item", "statistic",
-                "published", "recomputed", "difference", "tolerance"]
-        out += [f"{len(misses)} of {len(rec)} compared numbers lie outside their tolerance:", "",
-                markdown_table(misses[[c for c in cols if c in misses]]), ""]
+        shown = misses.assign(
+            chapter=[c[:2].lstrip("0") if c[:2].isdigit() else c for c in misses["chapter"]],
+            item=[i if isinstance(i, str) and i else v for i, v in zip(misses["item"], misses["variable"], strict=True)],
+            recomputed=[_rounded(v) for v in misses["recomputed"]], difference=[_rounded(v) for v in misses["difference"]])
+        cols = ["chapter", "role", "source_id", "year", "group", "item", "statistic", "published", "recomputed",
+                "difference"]
+        out += [f"{len(misses)} of {len(rec)} compared numbers lie outside their tolerance (chapter by number; the "
+                "item, or the variable where the report names no item):", "",
+                markdown_table(shown[[c for c in cols if c in shown]].rename(columns={"source_id": "report table"})), ""]
     out += ["The records themselves are downloadable per chapter (see the downloads appendix).", ""]
     return "\n".join(out)
+
+
+def _rounded(v, digits: int = 2):
+    """A number to ``digits`` decimals; anything else (the mark of a hidden value) as it is."""
+    try:
+        return round(float(v), digits)
+    except (TypeError, ValueError):
+        return v
+
+
+def _title(slug: str) -> str:
+    return chapter_title(slug) if slug[:2].isdigit() else slug
 
 
 __all__ = ["collect", "summary", "markdown"]
