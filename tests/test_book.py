@@ -251,3 +251,25 @@ def test_downloads_page_says_what_each_file_holds_and_where_it_comes_from(site):
         source = re.sub(r"<[^>]+>", "", cells[1]).strip()
         assert source in ("published", "synthetic"), row[:200]
         assert " " in title and not title.endswith(".csv"), f"no human title: {title}"
+
+
+def test_a_headline_quantity_has_one_value_on_every_page(site):
+    """A headline quantity (the rates, the decline and its test, Denmark) is glued through
+    ``ch.headline`` under one id on every page that states it; one id with two values anywhere in
+    the book fails (the decline's p once read 0.00065 on one page and 0.0013 on another)."""
+    import nbformat
+
+    values: dict[str, set[str]] = {}
+    pages: dict[str, set[str]] = {}
+    for path in sorted(edition_chapters(site).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
+                if "_hl_" in name:
+                    text = next(v for k, v in out["data"].items() if k.endswith("text/plain"))
+                    key = name.split("_hl_", 1)[1]
+                    values.setdefault(key, set()).add(text)
+                    pages.setdefault(key, set()).add(path.stem)
+    assert {"rate_2025", "rate_2021", "decline_p", "decline_h"} <= set(values)
+    assert len(pages["decline_p"]) >= 2, pages["decline_p"]  # stated on more than one page, the same
+    assert all(len(v) == 1 for v in values.values()), {k: v for k, v in values.items() if len(v) > 1}

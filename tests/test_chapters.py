@@ -78,12 +78,19 @@ def test_every_glued_name_is_computed_in_the_chapter(nb_path):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     used = set(re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", md))
     used |= set(re.findall(r"```\{glue(?::\w+)?\}\s+(\S+)", md))
-    computed = set(re.findall(r"glue\(\s*[\"']([^\"']+)[\"']", code))
+    prefix = f"ch{nb_path.name[:2]}_"
+    computed = glued_names(code, prefix)
     dynamic = re.findall(r"glue\(\s*f[\"']", code)
     missing = used - computed
     assert not missing or dynamic, f"{nb_path.name}: glued in prose but never computed: {sorted(missing)}"
-    prefix = f"ch{nb_path.name[:2]}_"
     assert all(name.startswith(prefix) for name in computed), f"{nb_path.name}: glue names start with {prefix}"
+
+
+def glued_names(code: str, prefix: str) -> set[str]:
+    """The glue names a chapter's code computes: ``ch.glue("name", ...)`` and the headline
+    quantities ``ch.headline("key")`` (glued as ``<prefix>hl_<key>``)."""
+    names = set(re.findall(r"glue\(\s*[\"']([^\"']+)[\"']", code))
+    return names | {f"{prefix}hl_{k}" for k in re.findall(r"ch\.headline\(\s*[\"']([^\"']+)[\"']", code)}
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
@@ -183,6 +190,6 @@ def test_in_brief_states_published_numbers_only(nb_path):
         if "ch.microdata()" in c.source:
             seen_microdata = True
         if not seen_microdata:
-            glued_before |= set(re.findall(r"ch\.glue\(\s*[\"']([^\"']+)[\"']", c.source))
+            glued_before |= glued_names(c.source, f"ch{nb_path.name[:2]}_")
     assert used, f"{nb_path.name}: In brief states no computed number"
     assert used <= glued_before, f"{nb_path.name}: In brief glues values of the microdata part: {sorted(used - glued_before)}"

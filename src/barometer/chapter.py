@@ -283,6 +283,15 @@ class Chapter:
         output check does not release as ``#``."""
         self.gate.glue(name, value, fmt)
 
+    def headline(self, key: str) -> None:
+        """Glue a headline quantity of the report (``barometer.headlines.HEADLINES``) under
+        ``<prefix>hl_<key>``: every page that states it states the same value, computed once."""
+        from . import headlines
+
+        h = headlines.headline(key)
+        prefix = f"ch{self.slug[:2]}_" if self.slug[:2].isdigit() else "kf_"
+        self.gate.glue(f"{prefix}hl_{key}", h.value, h.fmt)
+
     def table(self, df: pd.DataFrame, name: str, caption, *, labels=(), formats: dict[str, str] | None = None,
               index: bool = False) -> None:
         """Show a table with its caption and CSV download. In the microdata part, cells are typed

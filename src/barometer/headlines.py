@@ -55,6 +55,39 @@ def decline() -> stats.TestResult:
     return stats.two_proportions(a.exact, a.n, b.exact, b.n)
 
 
+@dataclass(frozen=True)
+class Headline:
+    """A headline quantity: one id, one value, one format, one published source."""
+
+    key: str
+    value: object
+    fmt: str
+    source: str
+
+
+#: Every headline quantity by id: how it is computed and printed. Pages glue these with
+#: ``ch.headline(id)`` (under ``<prefix>hl_<id>``), never recompute them; a test of the built book
+#: finds an id glued with two values.
+HEADLINES = {
+    "rate_2025": (lambda: innovation_rate(LAST).pct, "{:.0f}%", "Table B1-8"),
+    "rate_2021": (lambda: innovation_rate(FIRST).pct, "{:.0f}%", "Table B1-8"),
+    "organisations_2025": (lambda: innovation_rate(LAST).n, "{:,}", "Table B1-8"),
+    "organisations_2021": (lambda: innovation_rate(FIRST).n, "{:,}", "Table B1-8"),
+    "innovators_2025": (lambda: innovation_rate(LAST).count, "{:,}", "Tables B1-7 and B1-9"),
+    "innovators_2021": (lambda: innovation_rate(FIRST).count, "{:,}", "Tables B1-7 and B1-9"),
+    "decline_z": (lambda: decline().statistic, "{:.2f}", "Tables B1-8, B1-7, B1-9"),
+    "decline_p": (lambda: decline().p_value, "{:.2g}", "Tables B1-8, B1-7, B1-9"),
+    "decline_h": (lambda: decline().effect, "{:.2f}", "Tables B1-8, B1-7, B1-9"),
+    "rate_dk": (lambda: denmark_rate().pct, "{:.0f}%", "report §2.1"),
+}
+
+
+def headline(key: str) -> Headline:
+    """The headline quantity ``key`` (see HEADLINES)."""
+    compute, fmt, source = HEADLINES[key]
+    return Headline(key, compute(), fmt, source)
+
+
 def rate_by_sector() -> pd.DataFrame:
     """Table B1-8 by sector, one row per sector and wave: pct, n and the Wilson interval."""
     t = published.table("B1-8", breakdown="sector")
