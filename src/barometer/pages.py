@@ -6,7 +6,8 @@ from pathlib import Path
 
 from . import paths
 
-GENERATED = ["book/appendices/errata.md", "book/appendices/codebook.md", "book/appendices/fidelity.md"]
+GENERATED = ["book/appendices/errata.md", "book/appendices/codebook.md", "book/appendices/fidelity.md",
+             "book/appendices/report_index.md"]
 
 
 def errata_page() -> str:
@@ -147,10 +148,30 @@ PAGES = {"book/appendices/errata.md": errata_page, "book/appendices/codebook.md"
          "book/appendices/fidelity.md": fidelity_page}
 
 
+def _report_index_page(root: Path) -> str:
+    from . import report_index
+
+    # (its CSVs beside the page it writes: an edition's stage, not the repository)
+    return report_index.index_page(files=root / report_index.FILES)
+
+
+#: The index of report figures links the chapters that analyse each one and reads the report's
+#: text: it has inputs of its own (so that editing a chapter does not regenerate the other pages).
+REPORT_INDEX = {"book/appendices/report_index.md": _report_index_page}
+
+
 def _inputs_digest() -> str:
     """Digest of what the generated pages are made from: skip the work when it is unchanged."""
     return paths.files_digest([*sorted(paths.PUBLISHED.glob("*.csv")), *sorted(paths.CODEBOOK.glob("*.csv")),
                                *sorted(paths.SYNTHETIC.glob("*.csv")), *paths.package_files()])
+
+
+def _report_index_digest() -> str:
+    from . import report_index
+
+    text = report_index.report_text_path()
+    return paths.files_digest([*sorted(paths.PUBLISHED.glob("*.csv")), *paths.package_files(),
+                               *sorted(paths.NOTEBOOKS.glob("*.ipynb")), *([text] if text.exists() else [])])
 
 
 def generate(root: Path | None = None) -> list[Path]:
@@ -158,11 +179,20 @@ def generate(root: Path | None = None) -> list[Path]:
     root = root or paths.ROOT
     if not (paths.PUBLISHED / "errata.csv").exists() or not (root / APPENDICES).is_dir():
         return []  # a project without the published layer (e.g. a test fixture)
-    targets = [root / name for name in PAGES]
-    stamp = root / "_build" / ".pages-digest"
-    digest = _inputs_digest()
-    if all(t.exists() for t in targets) and stamp.exists() and stamp.read_text() == digest:
-        return targets
+    written = []
+    for pages_, digest_of, stamp_name in [(PAGES, _inputs_digest, ".pages-digest"),
+                                          (REPORT_INDEX, _report_index_digest, ".report-index-digest")]:
+        targets = [root / name for name in pages_]
+        stamp = root / "_build" / stamp_name
+        digest = digest_of()
+        written += targets
+        if all(t.exists() for t in targets) and stamp.exists() and stamp.read_text() == digest:
+            continue
+        for name, make in pages_.items():
+            _write(root / name, make(root) if pages_ is REPORT_INDEX else make())
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest)
+    return written
     for name, make in PAGES.items():
         _write(root / name, make())
     stamp.parent.mkdir(parents=True, exist_ok=True)
