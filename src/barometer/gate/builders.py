@@ -165,6 +165,14 @@ class Builder:
             return self.where("innovated", 1)
         if name == "failed":
             return self.where("failed_attempt", 1)
+        if name == "inspired_or_copied":
+            # the innovators whose innovation came from elsewhere: two answers of the origin question
+            # (as a reader of the routing table adds them up)
+            codes = [md.code_of("origin", o) for o in md._origin_elsewhere()]
+            m = self.where("innovated", 1) & self.where("origin", codes)
+            if not np.array_equal(m.mask, md.universe_mask(self.data, name).to_numpy(dtype=bool)):
+                raise GateError("the universe 'inspired_or_copied' is not the origin codes it is defined by")
+            return self.pop.register(m)
         return self.measure(md.universe_mask(self.data, name), f"universe: {name}")
 
     def asked(self, column: str) -> Measure:
