@@ -463,7 +463,7 @@ def answers_add_up(site, truth, m) -> list[str]:
             sums = [(list(range(5)), base)]
             if by_spec is not None and wave == "2025":
                 row = by_spec.frame.iloc[0]
-                for col, keys in [("n single (1 type)", [0, 1]), ("n multiple (2-4 types)", [2, 3, 4]),
+                for col, keys in [("n 0 or 1 type", [0, 1]), ("n multiple (2-4 types)", [2, 3, 4]),
                                   ("n 3-4 types", [3, 4])]:
                     if _num(row.get(col)) is not None:
                         sums.append((keys, _num(row[col])))
