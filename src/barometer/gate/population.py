@@ -58,7 +58,8 @@ class Measure:
 
     A measure is identified by its definition (its name) *and* its rows: the same definition
     in two chapters is the same measure, and two definitions that happen to select the same
-    organisations in this file stay apart (the ledger links large ones, see its docstring)."""
+    organisations in this file stay apart, unless they differ only in who was asked or answered
+    (see ``Ledger._answering_links``)."""
 
     name: str
     mask: np.ndarray = field(repr=False, compare=False)

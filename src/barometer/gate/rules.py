@@ -8,7 +8,8 @@
   a base, that all of them did). Two kinds of zero are not: a group without respondents (a
   count of who was in the survey, not of an answer), and a *structural* zero, one the published
   structure alone fixes whatever is hidden (no organisation is "not asked" a question everyone
-  was asked; an answer no organisation in the whole file gave). The ledger finds those.
+  was asked; nobody skipped a question whose base equals those it was put to). The ledger finds
+  those from the relations between measures and the report's printed numbers.
 * ``dof``: a model or test statistic needs ``min_dof`` residual degrees of freedom, so that it
   is not a look-up table of a few organisations (ACRO's ``safe_dof_threshold``, default 10).
 * ``secondary``: a released cell hidden because, together with everything else published, it
