@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import build_edition, edition_chapters
+from test_provenance import figure_cases, figure_problems
 
 from barometer import fidelity, paths
 from barometer.chapter import RECORDS
@@ -273,3 +274,55 @@ def test_a_headline_quantity_has_one_value_on_every_page(site):
     assert {"rate_2025", "rate_2021", "decline_p", "decline_h"} <= set(values)
     assert len(pages["decline_p"]) >= 2, pages["decline_p"]  # stated on more than one page, the same
     assert all(len(v) == 1 for v in values.values()), {k: v for k, v in values.items() if len(v) > 1}
+
+
+def gate_folder(site: Path) -> Path:
+    """The gate records (and provenance records) of the edition that built ``site``."""
+    return site.parent / "private" / "gate"
+
+
+def recap_blocks(site: Path, stem: str) -> list[str]:
+    """The visible text of each block of microdata results on a chapter page."""
+    from bs4 import BeautifulSoup
+
+    from barometer import provenance
+
+    soup = BeautifulSoup(chapter_page(site, stem), "html.parser")
+    return [" ".join(div.get_text(" ").split()) for div in soup.select(f"div.admonition.{provenance.RECAP_CLASS}")]
+
+
+@pytest.mark.parametrize("stem", [*CHAPTERS, "key_findings"])
+def test_quoted_places_hold_published_values_only(site, stem):
+    """Title, In brief, the Summary outside its block of microdata results, and all of Key findings:
+    every value glued there has published provenance (recorded by the chapter toolkit)."""
+    from barometer import provenance
+
+    assert provenance.check_page(edition_chapters(site) / f"{stem}.ipynb", gate_folder(site)) == []
+
+
+def test_a_summary_recaps_synthetic_results_only_in_a_block_that_says_so_with_the_held_out_fidelity(site):
+    held = fidelity.held_out_summary()
+    pages = {stem: recap_blocks(site, stem) for stem in CHAPTERS}
+    assert sum(len(b) for b in pages.values()) >= 6, pages  # chapters 2, 6, 7, 8, 10 and the primer
+    for stem, blocks in pages.items():
+        for text in blocks:
+            assert text.startswith("Synthetic data"), f"{stem}: {text[:80]}"
+            assert f"Of the {held.numbers} published numbers" in text and f"reproduces {held.within} within" in text, \
+                f"{stem}: {text}"
+            assert f"{held.median_error:.1f} percentage points" in text, f"{stem}: {text}"
+
+
+def test_the_own_data_edition_keeps_own_values_out_of_quoted_places_and_its_blocks_say_so(variant_site):
+    from barometer import provenance
+
+    assert provenance.check_edition(edition_chapters(variant_site), gate_folder(variant_site)) == []
+    blocks = [text for stem in CHAPTERS for text in recap_blocks(variant_site, stem)]
+    assert len(blocks) >= 6
+    for text in blocks:
+        assert text.startswith("Your microdata"), text[:80]
+        assert "synthetic" not in text.lower() and "generator" not in text, text
+
+
+@pytest.mark.parametrize("stem", figure_cases())
+def test_synthetic_figures_say_so_and_stand_in_for_no_report_figure(site, stem):
+    assert figure_problems(edition_chapters(site), stem) == []

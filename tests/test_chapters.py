@@ -13,7 +13,7 @@ import nbformat
 import pytest
 import yaml
 
-from barometer import paths
+from barometer import paths, provenance
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 SECTIONS = ["## In brief", "## Overview", "## Published results", "## Re-analysis on microdata", "## Reproduction check",
@@ -87,9 +87,12 @@ def test_every_glued_name_is_computed_in_the_chapter(nb_path):
 
 
 def glued_names(code: str, prefix: str) -> set[str]:
-    """The glue names a chapter's code computes: ``ch.glue("name", ...)`` and the headline
-    quantities ``ch.headline("key")`` (glued as ``<prefix>hl_<key>``)."""
+    """The glue names a chapter's code computes: ``ch.glue("name", ...)``, the headline
+    quantities ``ch.headline("key")`` (glued as ``<prefix>hl_<key>``) and the title and note of the
+    Summary's block of microdata results (``ch.recap()``)."""
     names = set(re.findall(r"glue\(\s*[\"']([^\"']+)[\"']", code))
+    if re.search(r"ch\.recap\(\)", code):
+        names |= {prefix + provenance.RECAP_TITLE, prefix + provenance.RECAP_NOTE}
     return names | {f"{prefix}hl_{k}" for k in re.findall(r"ch\.headline\(\s*[\"']([^\"']+)[\"']", code)}
 
 

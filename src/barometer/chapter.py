@@ -13,6 +13,10 @@ through the output gate (:mod:`barometer.gate`): numbers are built with the type
 (``ch.where``, ``ch.count``, ``ch.share``, ``ch.mean``, ``ch.statistic``, ``ch.text`` ...), and
 ``ch.table``, ``ch.figure`` and ``ch.glue`` show them. Before ``ch.microdata()`` the microdata
 cannot be read, so nothing shown there can come from them.
+
+Every glued value's provenance (published, synthetic, own) is recorded with it
+(:mod:`barometer.provenance`): a page's title, In brief and Summary state published values only,
+and a Summary recaps microdata results only in the block whose title and note ``ch.recap()`` glues.
 """
 
 from __future__ import annotations
@@ -24,12 +28,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import figures, labels, paths
+from . import figures, labels, paths, provenance
 from . import microdata as md
 from .gate import values as gv
 from .gate.outputs import Context
 from .gate.population import GateError
-from .gate.recorder import Gate
+from .gate.recorder import Gate, glue_prefix
 from .gate.rules import MARK, Rules
 
 SYNTHETIC = "synthetic"
@@ -280,8 +284,10 @@ class Chapter:
         """Insert a value into the prose (MyST-NB glue), formatted with ``fmt``. Names start with
         the chapter's number (``ch01_...``) so that they are unique in the book. A number that
         cannot be computed (NaN: an empty group) is shown as ``–``, never as "nan%"; one the
-        output check does not release as ``#``."""
+        output check does not release as ``#``. The value's provenance (published, synthetic,
+        own: :mod:`barometer.provenance`) is recorded with it."""
         self.gate.glue(name, value, fmt)
+        provenance.write(self.gate)
 
     def headline(self, key: str) -> None:
         """Glue a headline quantity of the report (``barometer.headlines.HEADLINES``) under
@@ -289,8 +295,33 @@ class Chapter:
         from . import headlines
 
         h = headlines.headline(key)
-        prefix = f"ch{self.slug[:2]}_" if self.slug[:2].isdigit() else "kf_"
-        self.gate.glue(f"{prefix}hl_{key}", h.value, h.fmt)
+        # typed as the report's number, so that it is published in either part of a chapter
+        self.glue(f"{glue_prefix(self.slug)}hl_{key}", gv.published(h.value, h.source), h.fmt)
+
+    def recap(self) -> None:
+        """Glue the title and the note of the Summary's block of microdata results
+        (``<prefix>recap_title``, ``<prefix>recap_note``), the one place of a Summary that may
+        recap them (see :mod:`barometer.provenance`). On synthetic data the title says so and the
+        note states how well the generator reproduces the published numbers it was not fitted to
+        (:func:`barometer.fidelity.held_out_summary`, as the fidelity appendix computes it); on
+        own data the block holds your results, which passed the output check."""
+        from . import fidelity
+
+        if self.gate.phase != "microdata":
+            raise GateError("ch.recap() belongs to the microdata part (after ch.microdata()): it recaps its results")
+        prefix = glue_prefix(self.slug)
+        if self.synthetic:
+            held = fidelity.held_out_summary(self._load())
+            title = gv.fixed("Synthetic data: the method, not a finding")
+            # numbers computed from the synthetic data (about the generator): synthetic provenance
+            note = gv.text(fidelity.HELD_OUT_SENTENCE, **{
+                name: gv.statistic(getattr(held, name), [], what=f"held-out fidelity: {name}")
+                for name in ("numbers", "within", "median_error")})
+        else:
+            title = gv.fixed("Your microdata")
+            note = gv.fixed("These numbers come from your microdata; each passed the output check.")
+        self.glue(prefix + provenance.RECAP_TITLE, title)
+        self.glue(prefix + provenance.RECAP_NOTE, note)
 
     def table(self, df: pd.DataFrame, name: str, caption, *, labels=(), formats: dict[str, str] | None = None,
               index: bool = False) -> None:
