@@ -179,7 +179,8 @@ def test_the_threshold_boundary(min_cell):
 
 def _solve(b, rules, values):
     """The ledger's decisions on ``values`` (made with ``b`` before the ledger reads its measures)."""
-    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, rules, b.pop.subsets)
+    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, rules, b.pop.subsets,
+                    b.pop.tallies)
     for uid, v in values.items():
         ledger.add(uid, v)
     return ledger.solve()
@@ -235,3 +236,60 @@ def test_the_reports_percentage_beside_an_exact_base_is_known_to_the_attacker():
     # without the report's number the base alone tells nothing about the count
     plain = _solve(b, Rules(min_cell=5), {"n": b.count(base, sector="A"), "share": share})
     assert plain.decisions["n"].status == RELEASED
+
+
+def test_one_group_under_two_definitions_is_one_group_to_the_attacker():
+    """The third attack's recipe: chapters defined the same organisations under different names
+    ("has a climate_scale" beside "climate_scale answered", "climate cluster Krachtig" beside
+    "climate_cluster = Krachtig"), and a reader who adds up across their tables recovers what
+    each table hides. Here a sector's size (6) and its innovators under another name (5) give
+    the one non-innovator that the rate table hides."""
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 5 + [(2025, "A", "Klein", 1.0, 0.0)] + \
+           [(2025, "B", "Klein", 1.0, 1.0)] * 6 + [(2025, "B", "Klein", 1.0, 0.0)] * 6
+    df = frame(data)
+    b = Builder(df)
+    innovators = b.where("y", 1)
+    renamed = b.where(df["y"].rename("innovated (the other chapter's series)"), 1)
+    assert renamed.id != innovators.id  # two definitions
+    rules = Rules(min_cell=5)
+    values = {"size": b.count(b.everyone(), sector="A"), "rate": b.share(b.everyone(), innovators, sector="A"),
+              "renamed": b.count(renamed, sector="A")}
+    outcome = _solve(b, rules, values)
+    assert outcome.decisions["rate"].status != RELEASED  # primary: one non-innovator
+    assert outcome.decisions["size"].status != RELEASED or outcome.decisions["renamed"].status != RELEASED
+
+
+def test_a_coincidence_of_two_definitions_never_makes_a_zero_structural():
+    """Everyone who answered x said 1, in the whole file: "x answered" and "x = 1" hold the same
+    organisations. Credited as one group, the "no" answers would be empty by the relations alone
+    (structural, so not protected), which is the finding the zeros rule protects. The zero of
+    sector A stays protected: the answered total and the yes count are not both released."""
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 6 + [(2025, "B", "Klein", 1.0, 1.0)] * 7
+    b = Builder(frame(data))
+    answered, yes = b.where("x"), b.where("x", 1)
+    outcome = _solve(b, Rules(min_cell=5), {"answered": b.count(answered, sector="A"), "yes": b.count(yes, sector="A"),
+                                            "share": b.share(answered, yes, sector="A")})
+    assert outcome.structural_zeros == 0
+    assert outcome.decisions["share"].status != RELEASED  # rests on the zero of "no"
+    assert outcome.decisions["answered"].status != RELEASED or outcome.decisions["yes"].status != RELEASED
+
+
+def test_the_types_named_add_up_to_the_innovators_by_number_of_types():
+    """The third attack's weighted sum: the types named add up to the innovators with k types,
+    times k. With every type count but one and the distribution of the number of types
+    published, the hidden type (3 organisations) follows; the ledger must hide one more."""
+    from barometer import microdata as md
+
+    sets = [{1}] * 5 + [{2}] * 5 + [{3}] * 5 + [{1, 4}] * 3 + [{2, 3}] * 2 + [{1, 2, 3}] * 5
+    df = pd.DataFrame({"wave": 2025, "sector": "A", "size_class": "Klein", "national_government_type": "Niet nationaal",
+                       "innovated": 1, **{f"innovation_type_{t}": [int(t in s) for s in sets] for t in range(1, 5)}})
+    df = pd.concat([df, df.assign(sector="B")], ignore_index=True)
+    b = Builder(df)
+    innovators = b.where("innovated", 1)
+    types = md.spectrum(df).rename("number of types")
+    values = {f"type {t}": b.count(innovators & b.where(f"innovation_type_{t}", 1), sector="A") for t in range(1, 5)}
+    values |= {f"{k} types": b.count(innovators & b.where(types, k), sector="A") for k in (1, 2, 3)}
+    assert values["type 4"].cells[0].n == 3
+    outcome = _solve(b, Rules(min_cell=5), values)
+    assert outcome.decisions["type 4"].status != RELEASED
+    assert any(outcome.decisions[k].status != RELEASED for k in values if k != "type 4")

@@ -43,6 +43,7 @@ class Builder:
         self._series_of: dict[str, pd.Series] = {}
         self._values_of: dict[str, tuple] = {}  # measure id -> (column, values) of a where()
         self._coded: set[str] = set()  # columns whose codes are declared to add up (see _declare_codes)
+        self._tallied: set[str] = set()  # derived series checked for being a tally (see _declare_tally)
 
     # ------------------------------------------------------------------ measures
     def _series(self, column_or_series) -> tuple[pd.Series, str]:
@@ -93,6 +94,8 @@ class Builder:
             # "2, 3 or 4 types" is "2 types" plus "3 types" plus "4 types": a reader adds them up
             self.pop.partition(m, [self.where(column_or_series, v, name=f"{label} = {v}" if name else None)
                                    for v in vals])
+        if values is not None and not isinstance(column_or_series, str):
+            self._declare_tally(s, label)
         if values is not None and isinstance(column_or_series, str):
             self._declare_codes(column_or_series)
             self._columns_of[m.id] = column_or_series
@@ -122,6 +125,34 @@ class Builder:
             self.pop.partition(answered, parts)
         except GateError:  # an answer outside the codebook's codes: validation should have refused it
             pass
+
+    def _declare_tally(self, s: pd.Series, label: str) -> None:
+        """A derived series that counts a question's "yes" answers (the number of types of an
+        innovation is the sum of its four type items) ties its values to those answers: the
+        innovators with k types, times k, add up to the types named. A reader who sees both
+        tables does that sum, so the identity is declared (once per series, checked on every
+        row) for the ledger (``Population.tallies``)."""
+        from .. import microdata as md
+
+        if label in self._tallied:
+            return
+        self._tallied.add(label)
+        values = pd.to_numeric(s, errors="coerce")
+        present = values.notna().to_numpy()
+        if not present.any() or (values[present] % 1 != 0).any() or values.min() < 0:
+            return
+        k = values.fillna(0).to_numpy()
+        for variable in dict.fromkeys(c.variable for c in md.schema()):
+            cols = [c for c in md.items(variable) if c in self.data and md.column(c).kind in ("binary", "option")]
+            if len(cols) < 2:
+                continue
+            yes = (self.data[cols] == 1).fillna(False).to_numpy().sum(axis=1)
+            if np.array_equal(yes, k) and (yes[~present] == 0).all():
+                counts = [(self.where(c, 1).id, 1.0) for c in cols]
+                levels = sorted({int(v) for v in values[present]} - {0})
+                by_level = [(self.where(s, v, name=f"{label} = {v}").id, -float(v)) for v in levels]
+                self.pop.tallies.append(tuple(counts + by_level))
+                return
 
     def relations(self):
         """The measures and how they relate, for the ledger."""

@@ -70,6 +70,8 @@ class Outcome:
     structural_zeros: int = 0
     #: small cells the report's printed numbers alone pin down exactly (see Ledger.solve)
     public_known: int = 0
+    #: zero cells that equal definitions alone would pin, judged without them (see Ledger._synonyms)
+    judged_without_synonyms: int = 0
 
     def status(self, uid: str) -> str:
         return self.decisions[uid].status
@@ -78,7 +80,7 @@ class Outcome:
 class Ledger:
     def __init__(self, boxes: list[tuple[str, ...]], box_of_row: np.ndarray, measures: dict[str, Measure],
                  partitions: set[tuple[str, tuple[str, ...]]], rules: Rules,
-                 subsets: set[tuple[str, str]] = frozenset()):
+                 subsets: set[tuple[str, str]] = frozenset(), tallies: list = ()):
         self.boxes = boxes
         self.box_wave = [b[0] for b in boxes]
         self.box_of_row = box_of_row
@@ -92,7 +94,9 @@ class Ledger:
         # box by box (self.equalities).
         self.measures = measures
         derived = self._distributed(partitions, np.asarray(self.box_wave)[box_of_row])
+        carried = self._carried_tallies(tallies)
         self.alias, links = self._answering_links(np.asarray(self.box_wave)[box_of_row])
+        self.tallies = sorted({tuple(sorted((self.alias[m], c) for m, c in t)) for t in carried})
         self.measures = {mid: m for mid, m in measures.items() if self.alias[mid] == mid}
         self.equalities = sorted({(self.alias[a], self.alias[b]) for a, b in links
                                   if self.alias[a] != self.alias[b]})
@@ -116,10 +120,19 @@ class Ledger:
         for c, p in self.subsets:
             self.neighbours[c].add(p)
             self.neighbours[p].add(c)
+        for tally in self.tallies:
+            for m, _ in tally:
+                self.neighbours[m] |= {x for x, _ in tally} - {m}
         self.equal_to: dict[str, set[str]] = defaultdict(set)
         for c, p in self.equalities:
             self.equal_to[c].add(p)
             self.equal_to[p].add(c)
+        self.synonyms = self._synonyms()
+        for a, b in self.synonyms:
+            self.equal_to[a].add(b)
+            self.equal_to[b].add(a)
+        #: zero cells the synonyms alone would pin (see solve): judged without them
+        self.without_synonyms: set = set()
         self.values: dict[str, Value] = {}
         self.forced: dict[str, Decision] = {}
         #: what the report printed about cells (see Value.public), collected by solve()
@@ -174,6 +187,33 @@ class Ledger:
                         out.add((mid, tuple(sorted(set(parts)))))
         return out
 
+    def _carried_tallies(self, tallies) -> list[tuple[tuple[str, float], ...]]:
+        """Each declared tally (see Builder._declare_tally: the types named add up to the
+        innovators with k types, times k) carried over to every group of published measures
+        that restricts all its members in the same way (the innovators of one degree of change,
+        under any definition that differs only in who answered). Checked on the rows."""
+        core = {mid: frozenset(t for t in m.terms if not _answering_term(t)) for mid, m in self.measures.items()}
+        by_core: dict[frozenset, list[str]] = defaultdict(list)
+        for mid in sorted(self.measures, key=lambda x: (len(self.measures[x].name), x)):
+            by_core[core[mid]].append(mid)
+        out = []
+        for tally in tallies:
+            if not all(m in self.measures for m, _ in tally):
+                continue
+            own = [core[m] for m, _ in tally]
+            # the restrictions x under which every member is published
+            contexts = None
+            for terms in own:
+                found = {c - terms for c in by_core if terms <= c}
+                contexts = found if contexts is None else contexts & found
+            for x in sorted(contexts or (), key=sorted):
+                members = [by_core[terms | x] for terms in own]
+                chosen = [(ms[0], c) for ms, (_, c) in zip(members, tally, strict=True)]
+                total = sum(c * self.measures[m].mask.astype(float) for m, c in chosen)
+                if not np.any(total):
+                    out.append(tuple(chosen))
+        return out
+
     def _answering_links(self, row_wave: np.ndarray) -> tuple[dict[str, str], list[tuple[str, str]]]:
         """Measures whose definitions differ only in who was asked or answered (``x & q
         answered`` and ``x & r answered``, ``x & asked``, ``x & complete on the model's
@@ -207,6 +247,29 @@ class Ledger:
                     within[(c, w, np.packbits(m.mask & np.isin(row_wave, list(w))).tobytes())].add(alias[members[0]])
         links = [(alias[members[0]], b) for key, members in classes.items() for b in sorted(within.get(key, ()))]
         return alias, sorted(set(links))
+
+    def _synonyms(self) -> list[tuple[str, str]]:
+        """Measures of one domain that hold the same organisations under different definitions:
+        "climate cluster Krachtig" in one chapter and "climate_cluster = Krachtig" in another,
+        "has a climate_scale" and "climate_scale answered". A reader sees one group under two
+        names and adds up across both chapters' tables, so the attacker is credited with their
+        equality, box by box, whatever the names say.
+
+        Some such pairs are coincidences (two answers the same few organisations gave), which a
+        reader cannot know. Crediting them only makes the attacker stronger (more is hidden),
+        except where it would make a zero look *structural* and so exempt from protection: the
+        structural zeros and the cells the report alone pins are therefore found without the
+        synonyms, and a zero the synonyms alone would pin is judged without them (see solve)."""
+        groups: dict[tuple, list[str]] = defaultdict(list)
+        for mid, m in self.measures.items():
+            if m.mask.any():  # (empty measures are the coincidences: never linked)
+                groups[(m.waves, np.packbits(m.mask).tobytes())].append(mid)
+        pairs = set()
+        for members in groups.values():
+            members = sorted(members)
+            pairs |= {(members[0], x) for x in members[1:]}
+        known = set(self.equalities)
+        return sorted(pairs - known - {(b, a) for a, b in known})
 
     def canonical(self, cell: Cell) -> Cell:
         mid = self.alias.get(cell.measure, cell.measure)
@@ -330,7 +393,9 @@ class Ledger:
     def _in_parallel(self, task: str, targets: list[Cell], cells: dict, released: set) -> list[bool]:
         """Run one check per target, over the machine's cores (the models of one target's
         neighbourhood are built once per worker). ``task``: "structural" (is the cell zero by the
-        relations alone?) or "exposed" (can the attacker pin it, given ``released``?)."""
+        relations alone?, without the synonyms; "structural with synonyms": with them), "public" (can
+        the attacker pin it, given ``released``, without the synonyms: for what the report alone
+        shows) or "exposed" (the same, with them)."""
         batches = self._batches(targets)
         results: list[bool] = [False] * len(targets)
         for (_, idx), found in zip(batches, self._run(_check_batch, batches, (self, targets, cells, released, task)),
@@ -423,11 +488,17 @@ class Ledger:
         # One the report pins exactly was disclosed by the report: hiding this edition's counts
         # cannot protect it (its own values stay suppressed by the primary rules all the same).
         if self.public:
-            small = [t for t, k in zip(targets, self._in_parallel("exposed", targets, cells, set()), strict=True) if k]
+            small = [t for t, k in zip(targets, self._in_parallel("public", targets, cells, set()), strict=True) if k]
             self.exact_only = {t.key for t in small}
-            exact = {t.key for t, k in zip(small, self._in_parallel("exposed", small, cells, set()), strict=True) if k}
+            exact = {t.key for t, k in zip(small, self._in_parallel("public", small, cells, set()), strict=True) if k}
             outcome.public_known = len(exact)
             targets = [t for t in targets if t.key not in exact]
+        # A zero that the synonyms alone would pin may be a coincidence of two definitions a
+        # reader cannot know: it is judged by the attacker without them (see _synonyms).
+        zeros = [t for t in targets if t.n == 0]
+        self.without_synonyms = {t.key for t, pinned in zip(
+            zeros, self._in_parallel("structural with synonyms", zeros, cells, set()), strict=True) if pinned}
+        outcome.judged_without_synonyms = len(self.without_synonyms)
         # Each neighbourhood's disclosive cells are checked, and protected where the published
         # numbers pin them down, on their own (over the cores), all starting from the same
         # released counts; then every count any of them hid is hidden. A cell found safe with
@@ -471,8 +542,12 @@ class Ledger:
             return released - {c.key for uid in before for c in of_value[uid]
                                if not any(decisions[u].status == RELEASED and u not in before for u in holders[c.key])}
 
-        model = _CoverModel(self, local, cells)
+        strong = _CoverModel(self, local, cells)
+        weak = None
         for t in targets:
+            model = strong
+            if t.key in self.without_synonyms:  # (a zero the synonyms alone pin: see solve)
+                model = weak = weak or _CoverModel(self, local, cells, synonyms=False)
             rounds = 0
             while True:
                 rounds += 1
@@ -572,8 +647,9 @@ _SHARED = None  # what the forked workers of Ledger._run read
 
 def _check_batch(local: frozenset, indices: list[int]) -> list[bool]:
     ledger, targets, cells, released, task = _SHARED
-    model = _CoverModel(ledger, local, cells)
-    if task == "structural":
+    # What exempts a cell from protection is decided without the synonyms (Ledger._synonyms).
+    model = _CoverModel(ledger, local, cells, synonyms=task in ("exposed", "structural with synonyms"))
+    if task.startswith("structural"):
         return [model.structurally_zero(targets[i]) for i in indices]
     return [not model.check(targets[i], released, 10.0, certificate=False)[0] for i in indices]
 
@@ -597,7 +673,8 @@ class _CoverModel:
     group has at least that many organisations; a total minus its released parts says as much
     of the rest)."""
 
-    def __init__(self, ledger: Ledger, local: frozenset[str], all_cells: dict, *, bridge: bool = True):
+    def __init__(self, ledger: Ledger, local: frozenset[str], all_cells: dict, *, bridge: bool = True,
+                 synonyms: bool = True):
         self.ledger = ledger
         self.everyone = ledger.everyone_id if bridge else None
         measures = sorted(local if bridge else local - {ledger.everyone_id})
@@ -646,8 +723,9 @@ class _CoverModel:
                     cols.append(v)
                     data_.append(w)
                 nrow += 1
-        # Equalities between measures that differ only in who answered (Ledger._answering_links).
-        for c, p in ledger.equalities:
+        # Equalities between measures that differ only in who answered (Ledger._answering_links),
+        # and between definitions that hold the same organisations (Ledger._synonyms).
+        for c, p in [*ledger.equalities, *(ledger.synonyms if synonyms else ())]:
             if c not in local or p not in local:
                 continue
             for j in range(len(self.super_boxes)):
@@ -657,6 +735,20 @@ class _CoverModel:
                 rows += [nrow, nrow]
                 cols += [vc, vp]
                 data_ += [1.0, -1.0]
+                nrow += 1
+        # Tallies: the types named add up to the innovators with k types, times k (box by box).
+        for tally in ledger.tallies:
+            if not all(m in local for m, _ in tally):
+                continue
+            for j in range(len(self.super_boxes)):
+                entries = [(self.var.get((m, j)), c) for m, c in tally]
+                entries = [(v, c) for v, c in entries if v is not None]
+                if not entries:
+                    continue
+                for v, c in entries:
+                    rows.append(nrow)
+                    cols.append(v)
+                    data_.append(c)
                 nrow += 1
         self.partition_rows = (rows, cols, data_, nrow)
         # A subset's count is at most its superset's, box by box; every measure lies within

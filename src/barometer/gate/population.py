@@ -186,6 +186,8 @@ class Population:
         self.partitions: set[tuple[str, tuple[str, ...]]] = set()
         #: (child id, parent id): the child lies within the parent by definition
         self.subsets: set[tuple[str, str]] = set()
+        #: identities sum(coefficient x measure) = 0 that hold on every row (see Builder._declare_tally)
+        self.tallies: list[tuple[tuple[str, float], ...]] = []
 
     # ------------------------------------------------------------------ groups
     def group_boxes(self, group: dict) -> frozenset[int]:

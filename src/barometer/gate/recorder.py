@@ -210,7 +210,7 @@ class Gate:
             pop = self.builder.pop
             record = {"ctx": self.ctx, "outputs": self.outputs, "problems": self.problems,
                       "boxes": pop.boxes, "box_of_row": pop.box_of_row, "measures": pop.measures,
-                      "partitions": pop.partitions, "subsets": pop.subsets}
+                      "partitions": pop.partitions, "subsets": pop.subsets, "tallies": pop.tallies}
             paths.write_atomically(folder / f"{self.ctx.slug}.pkl",
                                    lambda tmp: tmp.write_bytes(pickle.dumps(record, protocol=5)))
         else:

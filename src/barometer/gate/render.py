@@ -36,14 +36,15 @@ def records_digest(folder: Path) -> str:
 def ledger_of(records: dict[str, dict], rules: Rules) -> Ledger:
     """One ledger over all chapters (they share row ids, boxes and measures by construction)."""
     first = next(iter(records.values()))
-    measures, partitions, subsets = {}, set(), set()
+    measures, partitions, subsets, tallies = {}, set(), set(), set()
     for slug, rec in records.items():
         if rec["boxes"] != first["boxes"] or not (rec["box_of_row"] == first["box_of_row"]).all():
             raise RuntimeError(f"chapter {slug} saw other microdata than the others")
         measures.update(rec["measures"])
         partitions |= set(rec["partitions"])
         subsets |= set(rec.get("subsets", ()))
-    ledger = Ledger(first["boxes"], first["box_of_row"], measures, partitions, rules, subsets)
+        tallies |= set(rec.get("tallies", ()))
+    ledger = Ledger(first["boxes"], first["box_of_row"], measures, partitions, rules, subsets, sorted(tallies))
     for rec in records.values():
         for out in rec["outputs"]:
             for uid, value in out.entries():
