@@ -149,6 +149,66 @@ def test_book_build_warning_fails_and_keeps_previous_site(mini_project):
     assert index.read_bytes() == before
 
 
+
+def with_static_files(project, files: dict[str, str]) -> None:
+    """Give the mini book a static folder (``book/_static``) holding ``files``, its stylesheet
+    linked from every page, as the real book's ``_config.yml`` does."""
+    import yaml
+
+    config = yaml.safe_load((project.root / "_config.yml").read_text())
+    config["sphinx"]["config"].update(html_static_path=["book/_static"], html_css_files=["site.css"])
+    (project.root / "_config.yml").write_text(yaml.safe_dump(config))
+    static = project.root / "book" / "_static"
+    static.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (static / name).write_text(text)
+
+
+@pytest.mark.slow
+def test_a_changed_static_file_reaches_the_site(mini_project):
+    """A stylesheet is not a page: when only a static file changed, Sphinx finds no page out of
+    date and, left to itself, copies no static file, so the site kept the old stylesheet. Such a
+    change starts the site build afresh; a file of the static folder that is removed leaves."""
+    with_static_files(mini_project, {"site.css": "body { color: black; }\n", "old.js": "// old\n"})
+    build({}, project=mini_project, progress=False)
+    css = mini_project.html / "_static" / "site.css"
+    assert css.read_text() == "body { color: black; }\n"
+    assert 'href="../../_static/site.css' in (mini_project.html / "book" / "chapters" / "01_a.html").read_text()
+
+    (mini_project.root / "book" / "_static" / "site.css").write_text("body { color: navy; }\n")
+    (mini_project.root / "book" / "_static" / "old.js").unlink()
+    report, rebuilt = build({}, project=mini_project, progress=False)
+    assert report.executed == [] and rebuilt
+    assert css.read_text() == "body { color: navy; }\n"
+    assert not (mini_project.html / "_static" / "old.js").exists()
+    _, rebuilt = build({}, project=mini_project, progress=False)
+    assert rebuilt is False  # and nothing changed since: the site stays
+
+
+@pytest.mark.slow
+def test_a_file_lost_from_the_work_folder_is_not_lost_from_the_site(mini_project):
+    """Sphinx rewrites only the pages that changed and copies only their images: a file deleted
+    from the work folder (here the image of an unchanged page) would leave the next site without
+    it. A work folder that no longer holds what its last build wrote is not reused."""
+    with_static_files(mini_project, {"site.css": "body { color: black; }\n"})
+    (mini_project.root / "book" / "pic.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"><rect width="2" height="2"/></svg>\n')
+    (mini_project.root / "book" / "about.md").write_text("# About\n\n![a black square](pic.svg)\n")
+    toc = mini_project.root / "_toc.yml"
+    toc.write_text(toc.read_text() + "  - file: book/about\n")
+    build({}, project=mini_project, progress=False)
+    assert (mini_project.html / "_images" / "pic.svg").exists()
+    work_html = mini_project.work / "_build" / "html"
+    (work_html / "_images" / "pic.svg").unlink()
+    (work_html / "_static" / "site.css").unlink()
+    (mini_project.root / "data" / "a.csv").write_text("x\n1\n5\n")  # one chapter changes, the page not
+    report, rebuilt = build({}, project=mini_project, progress=False)
+    assert report.executed == ["01_a"] and rebuilt
+    assert "sum 6" in (mini_project.html / "book" / "chapters" / "01_a.html").read_text()
+    assert (mini_project.html / "_images" / "pic.svg").exists()
+    assert (mini_project.html / "_static" / "site.css").read_text() == "body { color: black; }\n"
+
+
 @pytest.mark.slow
 def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_project, tmp_path):
     from barometer.pipeline import build_editions

@@ -9,7 +9,10 @@ Steps (``barometer build``):
 2. executed notebooks are cleaned: parameters cells hidden, papermill's timings and
    absolute paths removed, so the published pages carry nothing machine-specific;
 3. ``jupyter-book build`` runs with execution off and warnings as errors, into a work
-   folder; only a successful build replaces the site (atomic swap).
+   folder; only a successful build replaces the site (atomic swap). Sphinx reuses the work
+   folder and rewrites only the pages that changed, unless the configuration, the table of
+   contents or a static or template file changed, or the folder no longer holds what its last
+   build wrote: then it starts from an empty one.
 
 The cache key of a notebook covers its source, the parameters, the package code and the
 contents of every data file it read last time (recorded through :mod:`barometer.paths`).
@@ -500,23 +503,58 @@ def describe_params(params: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- book
 
 
+#: Sphinx options naming folders whose files Sphinx copies or renders without tracking them per page.
+_UNTRACKED_FOLDERS = ("html_static_path", "html_extra_path", "templates_path")
+#: In the work folder: what its last successful build wrote (see :func:`_listing`).
+WORK_OUTPUT = ".output"
+
+
+def _layout_files(project: Project) -> list[Path]:
+    """The inputs of the site that Sphinx does not track per page: the table of contents, the
+    configuration, and every file of the static, extra and template folders it names (with the
+    ``_static`` folder that jupyter-book adds when the book has one). Sphinx copies static files
+    only when it writes a page: a changed stylesheet alone would never reach the site."""
+    config_file = project.root / "_config.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) if config_file.exists() else None
+    sphinx_config = ((config or {}).get("sphinx") or {}).get("config") or {}
+    folders = {"_static"}
+    for option in _UNTRACKED_FOLDERS:
+        entries = sphinx_config.get(option) or []
+        folders.update([entries] if isinstance(entries, str) else entries)
+    files = [project.root / name for name in ("_toc.yml", "_config.yml")]
+    for folder in sorted(folders):
+        files += sorted(p for p in (project.root / folder).rglob("*") if p.is_file())
+    return [f for f in files if f.exists()]
+
+
+def _layout_digest(project: Project) -> str:
+    """Digest of :func:`_layout_files`: when it changes, Sphinx starts from an empty work folder."""
+    return paths.files_digest(_layout_files(project), base=project.root)
+
+
+def _listing(folder: Path) -> str:
+    """What ``folder`` holds: the relative path and size of every file, one a line, sorted (a
+    stat of each file, no reading)."""
+    if not folder.is_dir():
+        return ""
+    entries = []
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
+            f = Path(parent) / name
+            entries.append(f"{f.relative_to(folder).as_posix()}\t{f.stat().st_size}")
+    return "\n".join(sorted(entries))
+
+
 def site_digest(project: Project) -> str:
-    """Digest of everything the book build reads: config, toc, pages, executed chapters."""
-    files = [project.root / "_config.yml", project.root / "_toc.yml"]
+    """Digest of everything the book build reads: config, toc, static and template files, pages,
+    executed chapters."""
+    files = _layout_files(project)
     files += sorted(p for p in (project.root / "book").rglob("*") if p.is_file())
     for extra in ("references.bib", "CITATION.cff"):
         if (project.root / extra).exists():
             files.append(project.root / extra)
-    read = [f for f in files if not (f.name.startswith(".barometer") or "/exec-" in str(f))]
+    read = [f for f in dict.fromkeys(files) if not (f.name.startswith(".barometer") or "/exec-" in str(f))]
     return paths.files_digest(read, base=project.root)
-
-
-def _layout_digest(project: Project) -> str:
-    h = hashlib.sha256()
-    for name in ("_toc.yml", "_config.yml"):
-        f = project.root / name
-        h.update(f.read_bytes() if f.exists() else b"")
-    return h.hexdigest()
 
 
 def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> bool:
@@ -527,14 +565,22 @@ def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> 
         return False
     marker = project.work / ".failed"
     layout = project.work / ".layout"
+    output = project.work / WORK_OUTPUT
+    built = project.work / "_build" / "html"
     layout_digest = _layout_digest(project)
-    if marker.exists() or (layout.exists() and layout.read_text() != layout_digest):
+    if (marker.exists() or (layout.exists() and layout.read_text() != layout_digest)
+            or not output.exists() or output.read_text() != _listing(built)):
         # Sphinx does not re-read an unchanged page, so a warning it raised last time
         # would not be raised again: after a failure, start from scratch. Likewise when the
-        # table of contents or the configuration changed: pages of removed chapters would stay.
+        # table of contents or the configuration changed (pages of removed chapters would
+        # stay), when a static or template file changed (Sphinx copies static files only when
+        # it writes a page), and when the work folder no longer holds what its last build
+        # wrote (an interrupted build, a file deleted: Sphinx writes only the changed pages
+        # and their images, so a lost file would be missing from every later site).
         shutil.rmtree(project.work, ignore_errors=True)
     project.work.mkdir(parents=True, exist_ok=True)
     layout.write_text(layout_digest)
+    output.unlink(missing_ok=True)  # written again when this build has succeeded
     cmd = [
         sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
         "build", str(project.root),
@@ -543,7 +589,6 @@ def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> 
     if quiet:
         cmd.append("--quiet")
     proc = subprocess.run(cmd, capture_output=True, text=True)
-    built = project.work / "_build" / "html"
     if proc.returncode != 0 or not (built / "index.html").exists():
         marker.write_text("failed\n")
         log = project.work / "jupyter-book.log"
@@ -555,6 +600,7 @@ def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> 
             "the previous site is unchanged)"
         )
     marker.unlink(missing_ok=True)
+    output.write_text(_listing(built))
     _swap_in(built, project.html)
     (project.html / SITE_STAMP).write_text(json.dumps({"digest": digest}))
     return True
