@@ -14,8 +14,9 @@ cells they rest on). After every chapter has run, the ledger decides what may be
    asks whether the published numbers leave it another value outside 1 … ``min_cell`` − 1 (for a
    zero: any other value). If not, the cell is *exposed*.
 3. **Secondary suppression.** For an exposed cell, the linear relaxation's dual names the
-   released counts that pin it down; of these (smallest first) the first that protects the cell on
-   its own, else the smallest, is hidden everywhere it is published (and every value resting on
+   released counts that pin it down; of these (cheapest first: the fewest values resting on it,
+   then the smallest; see ``Ledger.cost``) the first that protects the cell on its own, else the
+   cheapest, is hidden everywhere it is published (and every value resting on
    it with it), and the cell is checked again. Hiding never helps the attacker, so a cell found
    safe stays safe and the loop ends.
 
@@ -70,7 +71,7 @@ class Outcome:
     structural_zeros: int = 0
     #: small cells the report's printed numbers alone pin down exactly (see Ledger.solve)
     public_known: int = 0
-    #: zero cells that equal definitions alone would pin, judged without them (see Ledger._synonyms)
+    #: cells that equal definitions would pin with nothing released, judged without them (see Ledger.solve)
     judged_without_synonyms: int = 0
 
     def status(self, uid: str) -> str:
@@ -131,7 +132,7 @@ class Ledger:
         for a, b in self.synonyms:
             self.equal_to[a].add(b)
             self.equal_to[b].add(a)
-        #: zero cells the synonyms alone would pin (see solve): judged without them
+        #: cells the synonyms would pin with nothing released (see solve): judged without them
         self.without_synonyms: set = set()
         self.values: dict[str, Value] = {}
         self.forced: dict[str, Decision] = {}
@@ -140,6 +141,8 @@ class Ledger:
         self.public_exact: set = set()
         #: cells the report shows to be small: only their exact value is protected (see solve)
         self.exact_only: set = set()
+        #: how many values rest on each cell (see cost), set by solve
+        self.holder_count: dict = {}
         #: lower bounds on respondents by measure and its released cells (see _CoverModel)
         self.bounds_of: dict = {}
         self.everyone_id = next((mid for mid, m in self.measures.items() if m.name == "everyone"), None)
@@ -393,7 +396,7 @@ class Ledger:
     def _in_parallel(self, task: str, targets: list[Cell], cells: dict, released: set) -> list[bool]:
         """Run one check per target, over the machine's cores (the models of one target's
         neighbourhood are built once per worker). ``task``: "structural" (is the cell zero by the
-        relations alone?, without the synonyms; "structural with synonyms": with them), "public" (can
+        relations alone?, without the synonyms), "public" (can
         the attacker pin it, given ``released``, without the synonyms: for what the report alone
         shows) or "exposed" (the same, with them)."""
         batches = self._batches(targets)
@@ -466,6 +469,7 @@ class Ledger:
         start = time.perf_counter()
         cells, holders, of_value = self._cells()
         cells.update(self._implied(cells))
+        self.holder_count = {k: len(v) for k, v in holders.items()}
         self.public = [(self.canonical(hit), self.canonical(base) if base is not None else None, lo, hi)
                        for v in self.values.values() for hit, base, lo, hi in v.public]
         self.public_exact = {hit.key for hit, base, lo, hi in self.public if base is None and lo == hi}
@@ -493,11 +497,12 @@ class Ledger:
             exact = {t.key for t, k in zip(small, self._in_parallel("public", small, cells, set()), strict=True) if k}
             outcome.public_known = len(exact)
             targets = [t for t in targets if t.key not in exact]
-        # A zero that the synonyms alone would pin may be a coincidence of two definitions a
-        # reader cannot know: it is judged by the attacker without them (see _synonyms).
-        zeros = [t for t in targets if t.n == 0]
+        # A cell that the synonyms pin with nothing of this edition released (alone, or with the
+        # report's numbers) may rest on a coincidence of two definitions a reader cannot know;
+        # hiding this edition's counts could not protect it from that attacker, who would hide
+        # everything near it in vain. It is judged by the attacker without them (see _synonyms).
         self.without_synonyms = {t.key for t, pinned in zip(
-            zeros, self._in_parallel("structural with synonyms", zeros, cells, set()), strict=True) if pinned}
+            targets, self._in_parallel("exposed", targets, cells, set()), strict=True) if pinned}
         outcome.judged_without_synonyms = len(self.without_synonyms)
         # Each neighbourhood's disclosive cells are checked, and protected where the published
         # numbers pin them down, on their own (over the cores), all starting from the same
@@ -520,7 +525,7 @@ class Ledger:
 
     def _protect(self, local: frozenset, targets: list[Cell], cells: dict, released: set, holders, of_value,
                  decisions: dict[str, Decision], time_limit: float) -> tuple[list, list[str], int, int]:
-        """Hide released counts, smallest first, until no target of this neighbourhood is
+        """Hide released counts, cheapest first (see cost), until no target of this neighbourhood is
         pinned down (``decisions`` is changed). Returns the hidden keys with their rule and
         reason, the targets that could not be protected short of hiding every count of their
         model, the programmes solved and the targets found exposed."""
@@ -574,19 +579,24 @@ class Ledger:
 
     def _choose(self, model, target: Cell, candidates: list, cells: dict, released: set, without, time_limit,
                 outcome) -> tuple:
-        """Which released count to hide for ``target``: the first (smallest first) that protects
-        it on its own, else the smallest. A count the report printed exactly is never chosen
+        """Which released count to hide for ``target``: the first (cheapest first, see cost) that protects
+        it on its own, else the cheapest. A count the report printed exactly is never chosen
         (hiding it protects nothing). Trying before hiding keeps one stubborn cell (whose
         neighbours the report's percentages bound closely) from hiding its whole model."""
-        order = sorted((k for k in candidates if k not in self.public_exact),
-                       key=lambda key: (cells[key].n == 0, cells[key].n, len(key[1]))) or \
-            sorted(candidates, key=lambda key: (cells[key].n == 0, cells[key].n, len(key[1])))
+        order = sorted((k for k in candidates if k not in self.public_exact), key=lambda key: self.cost(cells[key])) or \
+            sorted(candidates, key=lambda key: self.cost(cells[key]))
         for k in order[: self.LOOKAHEAD]:
             safe, _, used = model.check(target, without(k), time_limit, certificate=False)
             outcome.programmes += used
             if safe:
                 return k
         return order[0]
+
+    def cost(self, cell: Cell) -> tuple:
+        """What hiding a cell costs the reader, for choosing what to hide (least first): zeros
+        last (hiding one rarely helps), then the number of values that rest on the cell (the
+        innovators of a wave are the base of thousands of shares), then its size."""
+        return (cell.n == 0, self.holder_count.get(cell.key, 0), cell.n, len(cell.boxes))
 
     def _hide(self, key, holders, decisions, outcome, rule, detail) -> None:
         outcome.hidden_cells.add(key)
@@ -648,8 +658,8 @@ _SHARED = None  # what the forked workers of Ledger._run read
 def _check_batch(local: frozenset, indices: list[int]) -> list[bool]:
     ledger, targets, cells, released, task = _SHARED
     # What exempts a cell from protection is decided without the synonyms (Ledger._synonyms).
-    model = _CoverModel(ledger, local, cells, synonyms=task in ("exposed", "structural with synonyms"))
-    if task.startswith("structural"):
+    model = _CoverModel(ledger, local, cells, synonyms=task == "exposed")
+    if task == "structural":
         return [model.structurally_zero(targets[i]) for i in indices]
     return [not model.check(targets[i], released, 10.0, certificate=False)[0] for i in indices]
 
@@ -1053,9 +1063,9 @@ class _CoverModel:
             found = rel
         found = list(dict.fromkeys(found))
         # Hiding a count that the other released counts determine protects nothing: the first
-        # candidate (smallest first) that would really be unknown.
+        # candidate (cheapest first) that would really be unknown.
         cells = {**{c.key: c for c in self.bound_cells}, **self.cells}
-        found.sort(key=lambda k: (cells[k].n == 0, cells[k].n, len(k[1])) if k in cells else (True, 0, 0))
+        found.sort(key=lambda k: self.ledger.cost(cells[k]) if k in cells else (True, 0, 0, 0))
         for k in found[:3]:  # (the rest: rarely better, and each costs two programmes)
             if k not in self.cells or not self.linear_pinned(k, released)[0]:
                 return [k]
