@@ -470,10 +470,14 @@ class Ledger:
         cells, holders, of_value = self._cells()
         cells.update(self._implied(cells))
         self.holder_count = {k: len(v) for k, v in holders.items()}
+        # Structural means zero by the relations alone: decided before the report's numbers are
+        # known to the attacker (a zero the report pins is the report's disclosure; this
+        # edition's own values resting on it stay suppressed by the primary rules).
+        self.public = []
+        structural = self._structural_zeros(cells)
         self.public = [(self.canonical(hit), self.canonical(base) if base is not None else None, lo, hi)
                        for v in self.values.values() for hit, base, lo, hi in v.public]
         self.public_exact = {hit.key for hit, base, lo, hi in self.public if base is None and lo == hi}
-        structural = self._structural_zeros(cells)
         decisions = self._primary(of_value, structural)
         outcome = Outcome(decisions, set())
         outcome.structural_zeros = len(structural)
