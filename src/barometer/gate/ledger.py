@@ -719,6 +719,20 @@ class _CoverModel:
         # Partition rows (always true, whatever is released).
         rows, data_, cols = [], [], []
         nrow = 0
+
+        def add_row(terms, j, nrow) -> int:
+            """One homogeneous row sum(coefficient x measure) = 0 in super-box j, over the measures
+            that have an unknown there; the next row's number."""
+            entries = [(self.var.get((m, j)), c) for m, c in terms]
+            entries = [(v, c) for v, c in entries if v is not None]
+            if not entries:
+                return nrow
+            for v, c in entries:
+                rows.append(nrow)
+                cols.append(v)
+                data_.append(c)
+            return nrow + 1
+
         for p, children, degenerate in ledger.partitions:
             if p not in local or not all(c in local for c in children):
                 continue
@@ -727,16 +741,8 @@ class _CoverModel:
                 # (outside the whole's waves a part may hold organisations: no row there)
                 if not degenerate and self.var.get((p, j)) is None:
                     continue
-                head = [] if degenerate else [(self.var.get((p, j)), 1.0)]
-                entries = head + [(self.var.get((c, j)), -1.0) for c in children]
-                entries = [(v, w) for v, w in entries if v is not None]
-                if not entries:
-                    continue
-                for v, w in entries:
-                    rows.append(nrow)
-                    cols.append(v)
-                    data_.append(w)
-                nrow += 1
+                head = [] if degenerate else [(p, 1.0)]
+                nrow = add_row(head + [(c, -1.0) for c in children], j, nrow)
         # Equalities between measures that differ only in who answered (Ledger._answering_links),
         # and between definitions that hold the same organisations (Ledger._synonyms).
         for c, p in [*ledger.equalities, *(ledger.synonyms if synonyms else ())]:
@@ -755,15 +761,7 @@ class _CoverModel:
             if not all(m in local for m, _ in tally):
                 continue
             for j in range(len(self.super_boxes)):
-                entries = [(self.var.get((m, j)), c) for m, c in tally]
-                entries = [(v, c) for v, c in entries if v is not None]
-                if not entries:
-                    continue
-                for v, c in entries:
-                    rows.append(nrow)
-                    cols.append(v)
-                    data_.append(c)
-                nrow += 1
+                nrow = add_row(tally, j, nrow)
         self.partition_rows = (rows, cols, data_, nrow)
         # A subset's count is at most its superset's, box by box; every measure lies within
         # everyone (the respondents).
