@@ -10,7 +10,7 @@ cells they rest on). After every chapter has run, the ledger decides what may be
    released count exactly, how counts relate (a measure within a group is the sum of the same
    measure within the group's boxes; a base is the sum of its parts, wherever those are
    published: across tables, chapters and waves), and that counts are whole and non-negative.
-   For each disclosive cell that is hidden, an integer programme (``scipy.optimize.milp``)
+   For each disclosive cell that is hidden, an integer programme (HiGHS's MIP solver)
    asks whether the published numbers leave it another value outside 1 … ``min_cell`` − 1 (for a
    zero: any other value). If not, the cell is *exposed*.
 3. **Secondary suppression.** For an exposed cell, the linear relaxation's dual names the
@@ -41,9 +41,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, sparse
+from scipy import sparse
 
-from .lp import OPTIMAL, UNBOUNDED, LinearProgramme
+from .lp import OPTIMAL, UNBOUNDED, LinearProgramme, whole_solution_exists
 from .population import Cell, Measure
 from .rules import RELEASED, SUPPRESSED, WITHHELD, Rules
 from .values import Value, is_untyped
@@ -132,14 +132,14 @@ class Ledger:
         for a, b in self.synonyms:
             self.equal_to[a].add(b)
             self.equal_to[b].add(a)
-        #: cells the synonyms would pin with nothing released (see solve): judged without them
-        self.without_synonyms: set = set()
+        #: each measure with a synonym: its class's first member (see _CoverModel)
+        self.synonym_class = {b: a for a, b in self.synonyms} | {a: a for a, _ in self.synonyms}
         self.values: dict[str, Value] = {}
         self.forced: dict[str, Decision] = {}
         #: what the report printed about cells (see Value.public), collected by solve()
         self.public: list[tuple] = []
         self.public_exact: set = set()
-        #: cells the report shows to be small: only their exact value is protected (see solve)
+        #: cells the report shows to be small: only their exact value is protected (see _beyond_protection)
         self.exact_only: set = set()
         #: how many values rest on each cell (see cost), set by solve
         self.holder_count: dict = {}
@@ -396,9 +396,7 @@ class Ledger:
     def _in_parallel(self, task: str, targets: list[Cell], cells: dict, released: set) -> list[bool]:
         """Run one check per target, over the machine's cores (the models of one target's
         neighbourhood are built once per worker). ``task``: "structural" (is the cell zero by the
-        relations alone?, without the synonyms), "public" (can
-        the attacker pin it, given ``released``, without the synonyms: for what the report alone
-        shows) or "exposed" (the same, with them)."""
+        relations alone?, without the synonyms)."""
         batches = self._batches(targets)
         results: list[bool] = [False] * len(targets)
         for (_, idx), found in zip(batches, self._run(_check_batch, batches, (self, targets, cells, released, task)),
@@ -478,6 +476,7 @@ class Ledger:
         self.public = [(self.canonical(hit), self.canonical(base) if base is not None else None, lo, hi)
                        for v in self.values.values() for hit, base, lo, hi in v.public]
         self.public_exact = {hit.key for hit, base, lo, hi in self.public if base is None and lo == hi}
+        self.exact_only = set()
         decisions = self._primary(of_value, structural)
         outcome = Outcome(decisions, set())
         outcome.structural_zeros = len(structural)
@@ -488,26 +487,6 @@ class Ledger:
         released = released_keys()
         targets = sorted((c for c in cells.values() if self.rules.cell_sensitive(c) and c.key not in structural),
                          key=lambda c: (c.measure, sorted(c.boxes)))
-        # A cell the report's own numbers pin down with nothing of this edition released was
-        # disclosed by the report: hiding this edition's counts cannot protect it (its own values
-        # stay suppressed by the primary rules all the same).
-        # A cell the report's own numbers show to be small (with nothing of this edition released)
-        # cannot be kept from looking small; what this edition can still keep is its exact value.
-        # One the report pins exactly was disclosed by the report: hiding this edition's counts
-        # cannot protect it (its own values stay suppressed by the primary rules all the same).
-        if self.public:
-            small = [t for t, k in zip(targets, self._in_parallel("public", targets, cells, set()), strict=True) if k]
-            self.exact_only = {t.key for t in small}
-            exact = {t.key for t, k in zip(small, self._in_parallel("public", small, cells, set()), strict=True) if k}
-            outcome.public_known = len(exact)
-            targets = [t for t in targets if t.key not in exact]
-        # A cell that the synonyms pin with nothing of this edition released (alone, or with the
-        # report's numbers) may rest on a coincidence of two definitions a reader cannot know;
-        # hiding this edition's counts could not protect it from that attacker, who would hide
-        # everything near it in vain. It is judged by the attacker without them (see _synonyms).
-        self.without_synonyms = {t.key for t, pinned in zip(
-            targets, self._in_parallel("exposed", targets, cells, set()), strict=True) if pinned}
-        outcome.judged_without_synonyms = len(self.without_synonyms)
         # Each neighbourhood's disclosive cells are checked, and protected where the published
         # numbers pin them down, on their own (over the cores), all starting from the same
         # released counts; then every count any of them hid is hidden. A cell found safe with
@@ -515,9 +494,11 @@ class Ledger:
         # protects them all, whatever the number of cores.
         batches = self._batches(targets)
         shared = (self, targets, cells, released, holders, of_value, decisions, time_limit)
-        for hides, unprotectable, used, found in self._run(_protect_batch, batches, shared):
-            outcome.programmes += used
-            outcome.exposed_found += found
+        for hides, unprotectable, counts in self._run(_protect_batch, batches, shared):
+            outcome.programmes += counts["programmes"]
+            outcome.exposed_found += counts["exposed"]
+            outcome.public_known += counts["public_known"]
+            outcome.judged_without_synonyms += counts["without_synonyms"]
             outcome.unprotectable += unprotectable
             for key, rule, detail in hides:
                 if any(decisions[uid].status == RELEASED for uid in holders[key]):
@@ -528,11 +509,12 @@ class Ledger:
         return outcome
 
     def _protect(self, local: frozenset, targets: list[Cell], cells: dict, released: set, holders, of_value,
-                 decisions: dict[str, Decision], time_limit: float) -> tuple[list, list[str], int, int]:
+                 decisions: dict[str, Decision], time_limit: float) -> tuple[list, list[str], dict]:
         """Hide released counts, cheapest first (see cost), until no target of this neighbourhood is
         pinned down (``decisions`` is changed). Returns the hidden keys with their rule and
         reason, the targets that could not be protected short of hiding every count of their
-        model, the programmes solved and the targets found exposed."""
+        model, and what was counted (programmes solved, targets found exposed, targets the
+        report alone pins, targets judged without the synonyms)."""
         outcome = Outcome(decisions, set())
         hides: list = []
 
@@ -555,15 +537,26 @@ class Ledger:
         weak = None
         for t in targets:
             model = strong
-            if t.key in self.without_synonyms:  # (a zero the synonyms alone pin: see solve)
-                model = weak = weak or _CoverModel(self, local, cells, synonyms=False)
-            rounds = 0
-            while True:
-                rounds += 1
-                safe, candidates, used = model.check(t, released, time_limit)
+            safe, candidates, used = model.check(t, released, time_limit)
+            outcome.programmes += used
+            if not safe:
+                # What nothing this edition releases can change, asked only of a cell found
+                # pinned (a cell safe under the strict question and the stronger attacker is
+                # safe under the looser one and the weaker one too).
+                weak = weak or _CoverModel(self, local, cells, synonyms=False)
+                verdict, used = self._beyond_protection(t, strong, weak, time_limit)
                 outcome.programmes += used
-                if safe:
-                    break
+                if verdict == "report":
+                    outcome.public_known += 1
+                    continue
+                if verdict or t.key in self.exact_only:
+                    model = weak if verdict == "synonyms" else strong
+                    outcome.judged_without_synonyms += verdict == "synonyms"
+                    safe, candidates, used = model.check(t, released, time_limit)
+                    outcome.programmes += used
+            rounds = 0
+            while not safe:
+                rounds += 1
                 outcome.exposed_found += rounds == 1
                 candidates = [k for k in candidates if k in released]
                 if not candidates or rounds > 4 * len(model.cells) + 10:
@@ -576,7 +569,44 @@ class Ledger:
                     break
                 k = self._choose(model, t, candidates, cells, released, without, time_limit, outcome)
                 released = hide(k, "secondary", f"protects {t.label}")
-        return hides, outcome.unprotectable, outcome.programmes, outcome.exposed_found
+                safe, candidates, used = model.check(t, released, time_limit)
+                outcome.programmes += used
+        counts = {"programmes": outcome.programmes, "exposed": outcome.exposed_found,
+                  "public_known": outcome.public_known, "without_synonyms": outcome.judged_without_synonyms}
+        return hides, outcome.unprotectable, counts
+
+    def _beyond_protection(self, t: Cell, strong, weak, time_limit: float) -> tuple[str, int]:
+        """What pins ``t`` with nothing of this edition released (the programmes solved with it):
+
+        * "report": the report's printed numbers pin it exactly (by the attacker without the
+          synonyms). The report disclosed it; hiding this edition's counts cannot protect it
+          (its own values stay suppressed by the primary rules all the same).
+        * "synonyms": the synonyms pin it (alone, or with the report's numbers). They may rest
+          on a coincidence of two definitions a reader cannot know; hiding this edition's
+          counts could not protect it from that attacker, who would hide everything near it in
+          vain, so it is judged by the attacker without them (see _synonyms).
+        * "": neither. Where the report's numbers show it to be small, only its exact value
+          is protected from then on (``exact_only``): it cannot be kept from looking small.
+        """
+        # (the stronger attacker first: a cell it cannot pin with nothing released, the weaker
+        # one cannot either, nor show it to be small)
+        safe, _, used = strong.check(t, set(), time_limit, certificate=False)
+        if safe:
+            return "", used
+        if self.public:
+            safe, _, n = weak.check(t, set(), time_limit, certificate=False)
+            used += n
+            if not safe:
+                self.exact_only.add(t.key)
+                safe, _, n = weak.check(t, set(), time_limit, certificate=False)
+                used += n
+                if not safe:
+                    return "report", used
+                safe, _, n = strong.check(t, set(), time_limit, certificate=False)
+                used += n
+                if safe:
+                    return "", used
+        return "synonyms", used
 
     #: How many of a pinned cell's candidates are tried, one at a time, before the smallest is hidden.
     LOOKAHEAD = 3
@@ -662,13 +692,13 @@ _SHARED = None  # what the forked workers of Ledger._run read
 def _check_batch(local: frozenset, indices: list[int]) -> list[bool]:
     ledger, targets, cells, released, task = _SHARED
     # What exempts a cell from protection is decided without the synonyms (Ledger._synonyms).
-    model = _CoverModel(ledger, local, cells, synonyms=task == "exposed")
+    model = _CoverModel(ledger, local, cells, synonyms=False)
     if task == "structural":
         return [model.structurally_zero(targets[i]) for i in indices]
-    return [not model.check(targets[i], released, 10.0, certificate=False)[0] for i in indices]
+    raise ValueError(f"unknown check {task!r}")
 
 
-def _protect_batch(local: frozenset, indices: list[int]) -> tuple[list, list[str], int, int]:
+def _protect_batch(local: frozenset, indices: list[int]) -> tuple[list, list[str], dict]:
     ledger, targets, cells, released, holders, of_value, decisions, time_limit = _SHARED
     decisions = {uid: d for uid, d in decisions.items()}  # this neighbourhood's own copy
     return ledger._protect(local, [targets[i] for i in indices], cells, set(released), holders, of_value,
@@ -709,13 +739,18 @@ class _CoverModel:
         for b, sig in signature.items():
             groups[sig].append(b)
         self.super_boxes = [frozenset(bs) for bs in groups.values()]
+        # Synonyms (Ledger._synonyms) hold the same organisations in every box: with them, the
+        # measures of one class share their unknowns (the same programme as equality rows
+        # between them, with half the unknowns: a model often holds each group under two names).
+        same = ledger.synonym_class if synonyms else {}
         self.var: dict[tuple[str, int], int] = {}
+        columns: dict[tuple[str, int], int] = {}
         for m in measures:
             waves = ledger.measures[m].waves
             for j, sb in enumerate(self.super_boxes):
                 if any(ledger.box_wave[b] in waves for b in sb):
-                    self.var[(m, j)] = len(self.var)
-        self.nvar = len(self.var)
+                    self.var[(m, j)] = columns.setdefault((same.get(m, m), j), len(columns))
+        self.nvar = len(columns)
         # Partition rows (always true, whatever is released).
         rows, data_, cols = [], [], []
         nrow = 0
@@ -745,12 +780,12 @@ class _CoverModel:
                 nrow = add_row(head + [(c, -1.0) for c in children], j, nrow)
         # Equalities between measures that differ only in who answered (Ledger._answering_links),
         # and between definitions that hold the same organisations (Ledger._synonyms).
-        for c, p in [*ledger.equalities, *(ledger.synonyms if synonyms else ())]:
+        for c, p in ledger.equalities:
             if c not in local or p not in local:
                 continue
             for j in range(len(self.super_boxes)):
                 vc, vp = self.var.get((c, j)), self.var.get((p, j))
-                if vc is None or vp is None:
+                if vc is None or vp is None or vc == vp:
                     continue
                 rows += [nrow, nrow]
                 cols += [vc, vp]
@@ -790,7 +825,7 @@ class _CoverModel:
         for c, p in pairs:
             for j in range(len(self.super_boxes)):
                 vc, vp = self.var.get((c, j)), self.var.get((p, j))
-                if vc is None:
+                if vc is None or vc == vp:
                     continue
                 urows += [nu] * (2 if vp is not None else 1)
                 ucols += [vc] + ([vp] if vp is not None else [])
@@ -840,10 +875,9 @@ class _CoverModel:
         t = self.row_of(cell)
         if not t.any():
             return True
-        cons = [optimize.LinearConstraint(t.reshape(1, -1), 1, np.inf), *self._milp_constraints(frozenset())]
-        res = optimize.milp(np.zeros(self.nvar), constraints=cons, integrality=np.ones(self.nvar),
-                            bounds=optimize.Bounds(0, np.inf))
-        return res.status != 0
+        # (a search that cannot decide leaves the zero protected)
+        return whole_solution_exists([(t.reshape(1, -1), 1, np.inf), *self._milp_constraints(frozenset())],
+                                     self.nvar) is False
 
     def row_of(self, cell: Cell, measure: str | None = None) -> np.ndarray:
         key = (measure or cell.measure, cell.boxes)
@@ -919,7 +953,7 @@ class _CoverModel:
         return a, b, [None] * self._partitions.shape[0] + keys
 
     def _milp_constraints(self, released) -> list:
-        """The constraints for ``released`` as scipy LinearConstraints (for ``milp``)."""
+        """The constraints for ``released`` as ``(matrix, lower, upper)`` (for whole_solution_exists)."""
         relevant = frozenset(k for k in released if k in self._relevant)
         if self._milp_cached is not None and self._milp_cached[0] == relevant:
             return self._milp_cached[1]
@@ -927,12 +961,11 @@ class _CoverModel:
         bounds = self._lower_bounds(relevant)
         cons = []
         if a.shape[0]:
-            cons.append(optimize.LinearConstraint(a, b, b))
+            cons.append((a, b, b))
         if self._subset_matrix.shape[0]:
-            cons.append(optimize.LinearConstraint(self._subset_matrix, -np.inf, self._subset_rhs))
+            cons.append((self._subset_matrix, -np.inf, self._subset_rhs))
         if bounds:
-            cons.append(optimize.LinearConstraint(np.vstack([self._everyone_in(g) for g, _, _ in bounds]),
-                                                  [b for _, b, _ in bounds], np.inf))
+            cons.append((np.vstack([self._everyone_in(g) for g, _, _ in bounds]), [b for _, b, _ in bounds], np.inf))
         self._milp_cached = (relevant, cons)
         return cons
 
@@ -1041,11 +1074,9 @@ class _CoverModel:
                     return True, [], used
             if relaxed:
                 return True, [], used
-            res = optimize.milp(np.zeros(self.nvar), constraints=[optimize.LinearConstraint(t.reshape(1, -1), lo, hi),
-                                                                   *self._milp_constraints(released)],
-                                integrality=np.ones(self.nvar), bounds=optimize.Bounds(0, np.inf),
-                                options={"time_limit": time_limit})
-            if res.status == 0:
+            # (a search out of time without an answer counts as pinned: the cell is protected)
+            if whole_solution_exists([(t.reshape(1, -1), lo, hi), *self._milp_constraints(released)], self.nvar,
+                                     time_limit):
                 return True, [], used
         return False, self._certificate(eq_keys, ub_keys, programme, t, released, solved) if certificate else [], used
 
