@@ -40,6 +40,14 @@ def test_summary_counts_per_chapter_and_overall(chapters):
     assert summ.loc[("02_b", "held-out"), "within"] == 0
 
 
+def test_a_number_two_chapters_compare_is_counted_once_among_the_distinct_numbers(chapters):
+    folder = chapters / paths.FILES / "03_c"
+    folder.mkdir(parents=True)
+    pd.DataFrame([record("03_c", "B1-8", 76, 76.1, True)]).to_csv(folder / scorecard.RECORDS, index=False)
+    text = scorecard.markdown(scorecard.collect(chapters))
+    assert "4 comparisons of 3 distinct published numbers" in text
+
+
 def test_changing_one_record_changes_the_scorecard(chapters):
     before = scorecard.markdown(scorecard.collect(chapters))
     path = chapters / paths.FILES / "01_a" / scorecard.RECORDS

@@ -79,6 +79,7 @@ HEADLINES = {
     "decline_p": (lambda: decline().p_value, "{:.2g}", "Tables B1-8, B1-7, B1-9"),
     "decline_h": (lambda: decline().effect, "{:.2f}", "Tables B1-8, B1-7, B1-9"),
     "rate_dk": (lambda: denmark_rate().pct, "{:.0f}%", "report §2.1"),
+    "effect_cost": (lambda: effect_cost(), "{:.0f}%", "Figure 2-19 (corrected, erratum E02)"),
 }
 
 
@@ -108,11 +109,25 @@ def goals() -> pd.DataFrame:
 
 
 def positive_effects() -> pd.DataFrame:
-    """Where the most recent innovation had a positive effect (§2.5, share of innovators)."""
+    """Where the most recent innovation had a positive effect (share of innovators): the areas
+    §2.5 names, with the shares of Figure 2-19 as corrected (erratum E02). Where §2.5 states a
+    share in words ("about half" for cost savings, recorded as 50), the figure's number (48) is
+    the one every page uses."""
     t = _shares("text-2.5", "effect")
     t = t[t["item"].str.endswith("| Positief")].copy()
     t["item_en"] = t["item_en"].str.replace(" | Positive", "", regex=False)
+    fig = published.figure_2_19(corrected=True)
+    exact = fig[fig["answer"] == "Positief"].set_index("area")["pct"]
+    t["pct"] = t["item"].str.replace(" | Positief", "", regex=False).map(exact)
+    if t["pct"].isna().any():
+        raise ValueError("an effect area of §2.5 is missing from Figure 2-19")
     return t.sort_values("pct")
+
+
+def effect_cost() -> float:
+    """The share of innovators whose most recent innovation saved costs or raised efficiency."""
+    t = positive_effects()
+    return float(t.loc[t["item_en"] == "Cost savings/efficiency", "pct"].iloc[0])
 
 
 def spectrum() -> pd.DataFrame:

@@ -18,6 +18,9 @@ from . import fidelity, paths
 from .chapter import RECORDS
 from .pages import chapter_title, markdown_table
 
+#: What identifies a published number in the records (a chapter may compare one another chapter compares).
+IDENTITY = ["source_id", "year", "breakdown", "group", "variable", "item", "statistic"]
+
 
 def collect(chapters: Path) -> pd.DataFrame:
     """All records under ``chapters/files/*/_reproduction.csv`` (one number may appear in two chapters)."""
@@ -68,7 +71,13 @@ def markdown(rec: pd.DataFrame) -> str:
     # (chapter titles wrap where slugs do not: the table fits the page)
     table["chapter"] = [_title(c) for c in table["chapter"]]
     table = table.rename(columns={"median |difference|": "median difference (absolute)"})
-    out += ["## Per chapter", "", markdown_table(table), ""]
+    distinct = len(rec.drop_duplicates([c for c in IDENTITY if c in rec]))
+    out += ["## Per chapter", "", markdown_table(table), "",
+            f"The last row counts {len(rec)} comparisons of {distinct} distinct published numbers: a number "
+            "that two chapters use is compared in each."
+            + (" The fidelity appendix of the synthetic data compares every number that organisation-level "
+               "data determine once, whether a chapter uses it or not, so its counts differ from these."
+               if "synthetic" in kinds else ""), ""]
     misses = rec[~rec["within"]]
     out += ["## Numbers not reproduced", ""]
     if misses.empty:
