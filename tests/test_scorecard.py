@@ -56,8 +56,8 @@ def test_changing_one_record_changes_the_scorecard(chapters):
     rec.to_csv(path, index=False)
     after = scorecard.markdown(scorecard.collect(chapters))
     assert before != after
-    assert "2 of 3 compared numbers lie outside their tolerance" in after
-    assert "1 of 3 compared numbers lie outside their tolerance" in before
+    assert "2 of 3 comparisons lie outside their tolerance" in after
+    assert "1 of 3 comparisons lie outside their tolerance" in before
 
 
 def test_synthetic_records_carry_the_warning(chapters):

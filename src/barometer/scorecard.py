@@ -89,7 +89,7 @@ def markdown(rec: pd.DataFrame) -> str:
             recomputed=[_rounded(v) for v in misses["recomputed"]], difference=[_rounded(v) for v in misses["difference"]])
         cols = ["chapter", "role", "source_id", "year", "group", "item", "statistic", "published", "recomputed",
                 "difference"]
-        out += [f"{len(misses)} of {len(rec)} compared numbers lie outside their tolerance (chapter by number; the "
+        out += [f"{len(misses)} of {len(rec)} comparisons lie outside their tolerance (chapter by number; the "
                 "item, or the variable where the report names no item):", "",
                 markdown_table(shown[[c for c in cols if c in shown]].rename(columns={"source_id": "report table"})), ""]
     out += ["The records themselves are downloadable per chapter (see the downloads appendix).", ""]

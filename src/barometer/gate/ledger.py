@@ -69,9 +69,10 @@ class Outcome:
     seconds: float = 0.0
     unprotectable: list[str] = field(default_factory=list)
     structural_zeros: int = 0
-    #: small cells the report's printed numbers alone pin down exactly (see Ledger.solve)
+    #: small cells the report's printed numbers alone pin down exactly (see Ledger._beyond_protection)
     public_known: int = 0
-    #: cells that equal definitions would pin with nothing released, judged without them (see Ledger.solve)
+    #: cells that equal definitions would pin with nothing released, judged without them
+    #: (see Ledger._beyond_protection)
     judged_without_synonyms: int = 0
 
     def status(self, uid: str) -> str:
@@ -390,17 +391,15 @@ class Ledger:
         """Zero cells that the relations between measures alone pin at zero, whatever is
         published: hiding them protects nothing (see :mod:`barometer.gate.rules`)."""
         zeros = [c for c in cells.values() if c.n == 0 and c.boxes and self.rules.cell_sensitive(c)]
-        return {z.key for z, pinned in zip(zeros, self._in_parallel("structural", zeros, cells, set()),
+        return {z.key for z, pinned in zip(zeros, self._structural_in_parallel(zeros, cells),
                                             strict=True) if pinned}
 
-    def _in_parallel(self, task: str, targets: list[Cell], cells: dict, released: set) -> list[bool]:
-        """Run one check per target, over the machine's cores (the models of one target's
-        neighbourhood are built once per worker). ``task``: "structural" (is the cell zero by the
-        relations alone?, without the synonyms)."""
+    def _structural_in_parallel(self, targets: list[Cell], cells: dict) -> list[bool]:
+        """For each target, whether the relations alone (without the synonyms) force it to zero,
+        over the machine's cores (the models of one neighbourhood are built once per worker)."""
         batches = self._batches(targets)
         results: list[bool] = [False] * len(targets)
-        for (_, idx), found in zip(batches, self._run(_check_batch, batches, (self, targets, cells, released, task)),
-                                   strict=True):
+        for (_, idx), found in zip(batches, self._run(_structural_batch, batches, (self, targets, cells)), strict=True):
             for i, r in zip(idx, found, strict=True):
                 results[i] = r
         return results
@@ -689,13 +688,11 @@ def _answering_term(name: str) -> bool:
 _SHARED = None  # what the forked workers of Ledger._run read
 
 
-def _check_batch(local: frozenset, indices: list[int]) -> list[bool]:
-    ledger, targets, cells, released, task = _SHARED
+def _structural_batch(local: frozenset, indices: list[int]) -> list[bool]:
+    ledger, targets, cells = _SHARED
     # What exempts a cell from protection is decided without the synonyms (Ledger._synonyms).
     model = _CoverModel(ledger, local, cells, synonyms=False)
-    if task == "structural":
-        return [model.structurally_zero(targets[i]) for i in indices]
-    raise ValueError(f"unknown check {task!r}")
+    return [model.structurally_zero(targets[i]) for i in indices]
 
 
 def _protect_batch(local: frozenset, indices: list[int]) -> tuple[list, list[str], dict]:

@@ -37,21 +37,7 @@ class LinearProgramme:
         self.n_eq, self.nvar = len(b_eq), nvar
         self._lower = np.concatenate([b_eq, np.full(len(b_ub), -np.inf)])
         self._upper = np.concatenate([b_eq, b_ub])
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = nvar, a.shape[0]
-        lp.col_cost_ = np.zeros(nvar)
-        lp.col_lower_ = np.full(nvar, -np.inf if free else 0.0)
-        lp.col_upper_ = np.full(nvar, np.inf)
-        lp.row_lower_, lp.row_upper_ = self._lower, self._upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = nvar, a.shape[0]
-        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
-        # The bare solver class: the ``Highs`` wrapper prints a banner on stdout and adds
-        # callbacks this does not use.
-        self._highs = highspy._Highs()
-        self._highs.setOptionValue("output_flag", False)
-        self._highs.setOptionValue("threads", 1)  # (see whole_solution_exists)
-        self._highs.passModel(lp)
+        self._highs = _solver(a, self._lower, self._upper, nvar, lowest=-np.inf if free else 0.0)
         self._columns = np.arange(nvar, dtype=np.int32)
 
     def minimise(self, cost: np.ndarray) -> Solution:
@@ -110,26 +96,34 @@ def whole_solution_exists(blocks: list[tuple], nvar: int, time_limit: float = np
             lower.append(np.broadcast_to(np.asarray(lo, dtype=float), (a.shape[0],)))
             upper.append(np.broadcast_to(np.asarray(hi, dtype=float), (a.shape[0],)))
     a = sparse.vstack(matrices).tocsr() if matrices else sparse.csr_matrix((0, nvar))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = nvar, a.shape[0]
-    lp.col_cost_ = np.zeros(nvar)
-    lp.col_lower_, lp.col_upper_ = np.zeros(nvar), np.full(nvar, np.inf)
-    lp.row_lower_ = np.concatenate(lower) if lower else np.zeros(0)
-    lp.row_upper_ = np.concatenate(upper) if upper else np.zeros(0)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = nvar, a.shape[0]
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * nvar
-    h = highspy._Highs()
-    h.setOptionValue("output_flag", False)
-    # One thread: the ledger runs its checks in forked workers, and a child forked while
-    # HiGHS's thread pool exists inherits a pool whose threads it does not have (it waits
-    # for them forever). The cores are used by the workers instead.
-    h.setOptionValue("threads", 1)
+    h = _solver(a, np.concatenate(lower) if lower else np.zeros(0), np.concatenate(upper) if upper else np.zeros(0),
+                nvar, whole=True)
     h.setOptionValue("time_limit", float(time_limit))
-    h.passModel(lp)
     h.run()
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal or h.getInfo().primal_solution_status == 2:
         return True  # (out of time, a whole solution found on the way answers the question too)
     return False if status == highspy.HighsModelStatus.kInfeasible else None
+
+
+def _solver(a, lower: np.ndarray, upper: np.ndarray, nvar: int, *, lowest: float = 0.0, whole: bool = False):
+    """A HiGHS instance holding ``lower <= a x <= upper``, ``x >= lowest`` (whole numbers if
+    ``whole``), no objective yet. The bare solver class: the ``Highs`` wrapper prints a banner
+    on stdout and adds callbacks this does not use. One thread: the ledger runs its checks in
+    forked workers, and a child forked while HiGHS's thread pool exists inherits a pool whose
+    threads it does not have (it waits for them forever); the cores go to the workers instead."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = nvar, a.shape[0]
+    lp.col_cost_ = np.zeros(nvar)
+    lp.col_lower_, lp.col_upper_ = np.full(nvar, lowest), np.full(nvar, np.inf)
+    lp.row_lower_, lp.row_upper_ = lower, upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = nvar, a.shape[0]
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
+    if whole:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * nvar
+    h = highspy._Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.passModel(lp)
+    return h
