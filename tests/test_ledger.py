@@ -293,3 +293,37 @@ def test_the_types_named_add_up_to_the_innovators_by_number_of_types():
     outcome = _solve(b, Rules(min_cell=5), values)
     assert outcome.decisions["type 4"].status != RELEASED
     assert any(outcome.decisions[k].status != RELEASED for k in values if k != "type 4")
+
+
+def test_the_cheapest_plan_leaves_a_point_the_attacker_cannot_rule_out():
+    """The plan for a pinned cell (the total minus two sectors gives the third away) names
+    counts to hide and a whole point: with those counts hidden the point meets everything the
+    attacker knows and puts the cell out of its range; with them released it does not (so the
+    point is no proof by itself), and the ledger's own check agrees."""
+    from barometer.gate.ledger import _CoverModel
+
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 2 + [(2025, "B", "Klein", 1.0, 0.0)] * 6 + \
+           [(2025, "C", "Groot", 0.0, 0.0)] * 7
+    b = Builder(frame(data))
+    every = b.everyone()
+    values = {s: b.count(every, wave=2025, sector=s) for s in SECTORS} | {"total": b.count(every, wave=2025)}
+    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, Rules(min_cell=5),
+                    b.pop.subsets)
+    for k, v in values.items():
+        ledger.add(k, v)
+    cells, holders, _ = ledger._cells()
+    ledger.holder_count = {k: len(v) for k, v in holders.items()}
+    target = ledger.canonical(values["A"].cells[0])
+    released = {ledger.canonical(values[k].cells[0]).key for k in ("B", "C", "total")}
+    model = _CoverModel(ledger, ledger.local_measures(target.measure), cells)
+    assert not model.check(target, released, 10.0)[0]
+    plan, witness, _ = model.plan(target, released, 10.0)
+    assert plan and set(plan) <= released
+    assert witness is not None
+    assert not model.witnessed(target, released, witness)
+    assert model.witnessed(target, released - set(plan), witness)
+    assert model.check(target, released - set(plan), 10.0)[0]
+    # one count is enough here (the others may stay), and a point off a kept count is refused
+    kept = released - set(plan)
+    assert len(plan) == 1 and len(kept) == 2
+    assert not model.witnessed(target, kept, witness + 1)

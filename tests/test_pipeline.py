@@ -322,3 +322,16 @@ def test_a_chapter_worker_imports_nothing_the_appendix_thread_may_be_importing()
     ])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_books_own_sphinx_extension_is_an_input_of_the_site():
+    """The book's Sphinx extension (``barometer.sphinx_ext``) shapes every page, but Sphinx
+    re-reads no page when only it changed: its source is one of the site's layout files, so a
+    change to it starts the site build afresh. Extensions of installed packages are not (they
+    change with the lock)."""
+    from barometer import paths as barometer_paths
+    from barometer.pipeline import Project, _extension_files, _layout_files
+
+    own = barometer_paths.PACKAGE / "sphinx_ext.py"
+    assert _extension_files({"extra_extensions": ["barometer.sphinx_ext", "sphinx_copybutton"]}) == [own]
+    assert own in _layout_files(Project.at(barometer_paths.ROOT))

@@ -107,10 +107,11 @@ def relative(path: Path | str) -> str:
 
 def files_digest(files: Iterable[Path], base: Path | None = None) -> str:
     """One SHA-256 over the names and contents of ``files``, in the order given (names relative
-    to ``base``, else bare file names): the key of every cache in the build."""
+    to ``base``, else bare file names, as for a file outside ``base``): the key of every cache in
+    the build."""
     h = hashlib.sha256()
     for f in files:
-        h.update(str(f.relative_to(base) if base is not None else f.name).encode())
+        h.update(str(f.relative_to(base) if base is not None and f.is_relative_to(base) else f.name).encode())
         h.update(f.read_bytes())
     return h.hexdigest()
 

@@ -524,7 +524,25 @@ def _layout_files(project: Project) -> list[Path]:
     files = [project.root / name for name in ("_toc.yml", "_config.yml")]
     for folder in sorted(folders):
         files += sorted(p for p in (project.root / folder).rglob("*") if p.is_file())
+    files += _extension_files((config or {}).get("sphinx") or {})
     return [f for f in files if f.exists()]
+
+
+def _extension_files(sphinx: dict) -> list[Path]:
+    """The source of each Sphinx extension the configuration names that lives in this package
+    (``barometer.sphinx_ext``): it shapes every page, and Sphinx re-reads no page when only an
+    extension changed. (Extensions from installed packages change with the lock.)"""
+    import importlib.util
+
+    names = sphinx.get("extra_extensions") or []
+    found = []
+    for name in [names] if isinstance(names, str) else names:
+        if not str(name).startswith(f"{__package__}."):
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            found.append(Path(spec.origin))
+    return found
 
 
 def _layout_digest(project: Project) -> str:

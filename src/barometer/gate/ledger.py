@@ -13,12 +13,17 @@ cells they rest on). After every chapter has run, the ledger decides what may be
    For each disclosive cell that is hidden, an integer programme (HiGHS's MIP solver)
    asks whether the published numbers leave it another value outside 1 … ``min_cell`` − 1 (for a
    zero: any other value). If not, the cell is *exposed*.
-3. **Secondary suppression.** For an exposed cell, the linear relaxation's dual names the
-   released counts that pin it down; of these (cheapest first: the fewest values resting on it,
-   then the smallest; see ``Ledger.cost``) the first that protects the cell on its own, else the
-   cheapest, is hidden everywhere it is published (and every value resting on
-   it with it), and the cell is checked again. Hiding never helps the attacker, so a cell found
-   safe stays safe and the loop ends.
+3. **Secondary suppression.** For an exposed cell, one linear programme per direction (up to
+   ``min_cell``, down to zero) lets every released count differ from its true value at a price
+   (the values resting on it; see ``Ledger.weight``) and finds the cheapest point at which the
+   cell has left its range; an integer search from there finds a whole such point. The counts
+   that differ at that point are hidden everywhere they are published (and every value resting
+   on them with them): the point is then an answer the attacker cannot rule out, which is
+   checked against everything still released (``_CoverModel.witnessed``). Where no whole point
+   is found, the cell is checked again, and the linear relaxation's dual names the released
+   counts that pin it down; of these (cheapest first, see ``Ledger.cost``) the first that
+   protects the cell on its own, else the cheapest, is hidden, until the cell is safe. Hiding
+   never helps the attacker, so a cell found safe stays safe.
 
 The attacker also knows the report's printed numbers (``Value.public``: a percentage of a cell,
 printed rounded, or a count), and cells no value publishes but two published ones imply (see
@@ -43,7 +48,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from .lp import OPTIMAL, UNBOUNDED, LinearProgramme, whole_solution_exists
+from .lp import (
+    OPTIMAL,
+    UNBOUNDED,
+    LinearProgramme,
+    cheapest_whole_solution,
+    whole_solution,
+    whole_solution_exists,
+)
 from .population import Cell, Measure
 from .rules import RELEASED, SUPPRESSED, WITHHELD, Rules
 from .values import Value, is_untyped
@@ -509,8 +521,9 @@ class Ledger:
 
     def _protect(self, local: frozenset, targets: list[Cell], cells: dict, released: set, holders, of_value,
                  decisions: dict[str, Decision], time_limit: float) -> tuple[list, list[str], dict]:
-        """Hide released counts, cheapest first (see cost), until no target of this neighbourhood is
-        pinned down (``decisions`` is changed). Returns the hidden keys with their rule and
+        """Hide released counts (the cheapest plan, see _CoverModel.plan; where that leaves the
+        integers a hold, one at a time, see cost) until no target of this neighbourhood is pinned
+        down (``decisions`` is changed). Returns the hidden keys with their rule and
         reason, the targets that could not be protected short of hiding every count of their
         model, and what was counted (programmes solved, targets found exposed, targets the
         report alone pins, targets judged without the synonyms)."""
@@ -535,28 +548,44 @@ class Ledger:
         strong = _CoverModel(self, local, cells)
         weak = None
         for t in targets:
-            model = strong
-            safe, candidates, used = model.check(t, released, time_limit)
+            safe, candidates, used = strong.check(t, released, time_limit)
             outcome.programmes += used
-            if not safe:
-                # What nothing this edition releases can change, asked only of a cell found
-                # pinned (a cell safe under the strict question and the stronger attacker is
-                # safe under the looser one and the weaker one too).
+            if safe:
+                continue
+            # The cheapest set of counts to hide, with a whole point the attacker could not then
+            # rule out (see _CoverModel.plan). Found in the stronger attacker's model, that point
+            # also shows that nothing but this edition's counts pins the cell: only where none
+            # is found is that asked (_beyond_protection), and the plan sought again in the
+            # model and for the question the answer decides (a cell safe under the strict
+            # question and the stronger attacker is safe under the looser one and the weaker one
+            # too).
+            model = strong
+            plan, witness, used = strong.plan(t, released, time_limit)
+            outcome.programmes += used
+            if witness is None:
                 weak = weak or _CoverModel(self, local, cells, synonyms=False)
-                verdict, used = self._beyond_protection(t, strong, weak, time_limit)
+                points: list = []
+                verdict, used = self._beyond_protection(t, strong, weak, time_limit, points)
                 outcome.programmes += used
                 if verdict == "report":
                     outcome.public_known += 1
                     continue
-                if verdict or t.key in self.exact_only:
-                    model = weak if verdict == "synonyms" else strong
-                    outcome.judged_without_synonyms += verdict == "synonyms"
-                    safe, candidates, used = model.check(t, released, time_limit)
-                    outcome.programmes += used
+                model = weak if verdict == "synonyms" else strong
+                outcome.judged_without_synonyms += verdict == "synonyms"
+                plan, witness, used = model.plan(t, released, time_limit, start=points[-1] if points else None)
+                outcome.programmes += used
+            outcome.exposed_found += 1
+            for k in sorted(plan, key=lambda key: self.cost(cells[key])):
+                if k in released:
+                    released = hide(k, "secondary", f"protects {t.label}")
+            # (the greedy search below takes over only where the whole numbers still pin it)
+            safe = witness is not None and model.witnessed(t, released, witness)
+            if not safe:
+                safe, candidates, used = model.check(t, released, time_limit)
+                outcome.programmes += used
             rounds = 0
             while not safe:
                 rounds += 1
-                outcome.exposed_found += rounds == 1
                 candidates = [k for k in candidates if k in released]
                 if not candidates or rounds > 4 * len(model.cells) + 10:
                     # Fail closed: nothing published about the cell's measures stays.
@@ -574,7 +603,7 @@ class Ledger:
                   "public_known": outcome.public_known, "without_synonyms": outcome.judged_without_synonyms}
         return hides, outcome.unprotectable, counts
 
-    def _beyond_protection(self, t: Cell, strong, weak, time_limit: float) -> tuple[str, int]:
+    def _beyond_protection(self, t: Cell, strong, weak, time_limit: float, points: list) -> tuple[str, int]:
         """What pins ``t`` with nothing of this edition released (the programmes solved with it):
 
         * "report": the report's printed numbers pin it exactly (by the attacker without the
@@ -586,26 +615,39 @@ class Ledger:
           vain, so it is judged by the attacker without them (see _synonyms).
         * "": neither. Where the report's numbers show it to be small, only its exact value
           is protected from then on (``exact_only``): it cannot be kept from looking small.
+
+        ``points`` receives the whole solutions found on the way: the last is one at which the
+        cell leaves its range in the model it is to be judged by (with nothing released).
         """
         # (the stronger attacker first: a cell it cannot pin with nothing released, the weaker
         # one cannot either, nor show it to be small)
-        safe, _, used = strong.check(t, set(), time_limit, certificate=False)
+        safe, _, used = strong.check(t, set(), time_limit, certificate=False, points=points)
         if safe:
             return "", used
         if self.public:
-            safe, _, n = weak.check(t, set(), time_limit, certificate=False)
+            safe, _, n = weak.check(t, set(), time_limit, certificate=False, points=points)
             used += n
             if not safe:
                 self.exact_only.add(t.key)
-                safe, _, n = weak.check(t, set(), time_limit, certificate=False)
+                safe, _, n = weak.check(t, set(), time_limit, certificate=False, points=points)
                 used += n
                 if not safe:
                     return "report", used
-                safe, _, n = strong.check(t, set(), time_limit, certificate=False)
+                safe, _, n = strong.check(t, set(), time_limit, certificate=False, points=points)
                 used += n
                 if safe:
                     return "", used
         return "synonyms", used
+
+    def escapes(self, target: Cell) -> list[tuple[float, float]]:
+        """The ranges, any one of which the attacker must not be able to rule out for ``target``
+        to be safe: a zero is safe when it could be anything else; a small count when it could be
+        zero or at least min_cell (then it is neither pinned nor shown to lie in 1 ... min_cell - 1);
+        a count the report shows to be small (``exact_only``) when it could be another value."""
+        v, m = target.n, self.rules.min_cell
+        if target.key in self.exact_only:
+            return [(v + 1, np.inf), (-np.inf, v - 1)] if v > 0 else [(1, np.inf)]
+        return [(1, np.inf)] if v == 0 else [(m, np.inf), (-np.inf, 0)]
 
     #: How many of a pinned cell's candidates are tried, one at a time, before the smallest is hidden.
     LOOKAHEAD = 3
@@ -624,6 +666,11 @@ class Ledger:
             if safe:
                 return k
         return order[0]
+
+    def weight(self, cell: Cell) -> float:
+        """The price of hiding a cell, for the cheapest protection (_CoverModel.plan): the
+        values that rest on it, ten times over for a zero (see cost)."""
+        return (1.0 + self.holder_count.get(cell.key, 0)) * (10.0 if cell.n == 0 else 1.0)
 
     def cost(self, cell: Cell) -> tuple:
         """What hiding a cell costs the reader, for choosing what to hide (least first): zeros
@@ -1035,25 +1082,20 @@ class _CoverModel:
         live["shown"] = shown
 
     def check(self, target: Cell, released: set, time_limit: float, *, certificate: bool = True,
-              relaxed: bool = False) -> tuple[bool, list, int]:
+              relaxed: bool = False, points: list | None = None) -> tuple[bool, list, int]:
         """Whether ``target`` keeps another value an attacker cannot rule out; if not, the
         released cells that pin it down (from the linear relaxation's dual). ``relaxed``: the
         linear relaxation's answer only (a cell it finds pinned is pinned; one it finds free
-        may not be: for choosing what to hide, never for deciding that a cell is safe)."""
+        may not be: for choosing what to hide, never for deciding that a cell is safe).
+        ``points``: where a safe cell's whole solution (one at which it has left its range) is
+        appended."""
         if self.nvar == 0:
             return True, [], 0
         programme, eq_keys, ub_keys = self._programme(released)
         t = self.row_of(target)
-        m = self.ledger.rules.min_cell
-        v = target.n
-        # A zero is safe when it could be anything else; a small count when it could be zero or
-        # at least min_cell (then it is neither pinned nor shown to lie in 1 ... min_cell - 1).
-        tries = [(1, np.inf)] if v == 0 else [(m, np.inf), (-np.inf, 0)]
-        if target.key in self.ledger.exact_only:  # the report shows it small: keep its value unknown
-            tries = [(v + 1, np.inf), (-np.inf, v - 1)] if v > 0 else [(1, np.inf)]
         used = 0
         solved = []
-        for lo, hi in tries:
+        for lo, hi in self.ledger.escapes(target):
             used += 1
             # The linear relaxation first: if even it cannot reach the bound, no integer
             # solution can; if its optimum is whole, that is an integer solution.
@@ -1065,6 +1107,8 @@ class _CoverModel:
                 if (np.isfinite(lo) and reach < lo - 1e-7) or (np.isfinite(hi) and reach > hi + 1e-7):
                     continue
                 if np.allclose(lp.x, np.round(lp.x), atol=1e-7):
+                    if points is not None:
+                        points.append(np.round(lp.x))
                     return True, [], used
             elif lp.status == UNBOUNDED:  # unbounded upwards: any value can be reached
                 if np.isfinite(lo):
@@ -1072,10 +1116,108 @@ class _CoverModel:
             if relaxed:
                 return True, [], used
             # (a search out of time without an answer counts as pinned: the cell is protected)
-            if whole_solution_exists([(t.reshape(1, -1), lo, hi), *self._milp_constraints(released)], self.nvar,
-                                     time_limit):
+            found, x = whole_solution([(t.reshape(1, -1), lo, hi), *self._milp_constraints(released)], self.nvar,
+                                      time_limit)
+            if found:
+                if points is not None:
+                    points.append(x)
                 return True, [], used
         return False, self._certificate(eq_keys, ub_keys, programme, t, released, solved) if certificate else [], used
+
+    def plan(self, target: Cell, released: set, time_limit: float, *,
+             start: np.ndarray | None = None) -> tuple[list, np.ndarray | None, int]:
+        """The released counts to hide so that ``target`` can leave its range (Ledger.escapes),
+        a point of the attacker's programme without them at which it has (whole numbers; None
+        if none was found in time) and the programmes solved.
+
+        Each released count may differ from its true value at a price (its weight, see
+        Ledger.weight, for each unit of difference): a count of the model in its equality row, a
+        count of another model in the lower bound it puts on a group of respondents; the
+        relations and the report's numbers hold. The cheapest point at which the cell has left
+        its range names the counts that must go: hiding them leaves that point to the attacker.
+        The linear relaxation chooses the direction (up or down); the point is then sought in
+        whole numbers near the cheapest, from ``start`` (a whole point with nothing released)
+        if given: a fractional point may leave the cell pinned by the integers, and proving that
+        takes the integer solver far longer than finding a whole point."""
+        relevant = frozenset(k for k in released if k in self._relevant)
+        a, b, keys = self._released_rows(relevant)
+        rows = [i for i, k in enumerate(keys) if k is not None]
+        bounds = self._lower_bounds(relevant)
+        if (not rows and not bounds) or self.nvar == 0:
+            return [], None, 0
+        n, nb = len(rows), len(bounds)
+        # row . x + over - under = count, for each released count of the model
+        slack = sparse.csr_matrix((np.tile([1.0, -1.0], n), (np.repeat(rows, 2), np.arange(2 * n))),
+                                  shape=(a.shape[0], 2 * n + nb))
+        a_eq = sparse.hstack([a, slack]).tocsr()
+        # - everyone in the group - short <= - bound, for each group a released count bounds;
+        # then the subset rows and the report's numbers; then the target's row, last
+        n_sub = self._subset_matrix.shape[0]
+        blocks = [(-sparse.csr_matrix(np.vstack([self._everyone_in(g) for g, _, _ in bounds])) if bounds
+                   else sparse.csr_matrix((0, self.nvar)),
+                   sparse.csr_matrix((-np.ones(nb), (np.arange(nb), 2 * n + np.arange(nb))), shape=(nb, 2 * n + nb))),
+                  (self._subset_matrix, sparse.csr_matrix((n_sub, 2 * n + nb))),
+                  (sparse.csr_matrix(self.row_of(target).reshape(1, -1)), sparse.csr_matrix((1, 2 * n + nb)))]
+        a_ub = sparse.vstack([sparse.hstack(block) for block in blocks]).tocsr()
+        b_ub = np.concatenate([-np.array([bound for _, bound, _ in bounds]), self._subset_rhs, [np.inf]])
+        programme = LinearProgramme(a_eq, b, a_ub, b_ub, nvar=self.nvar + 2 * n + nb)
+        others = {c.key: c for c in self.bound_cells}
+        cost = np.concatenate([np.zeros(self.nvar),
+                               np.repeat([self.ledger.weight(self.cells[keys[i]]) for i in rows], 2),
+                               [self.ledger.weight(others[key]) for _, _, key in bounds]])
+        last = programme.n_eq + a_ub.shape[0] - 1
+        found, used = [], 0
+        for lo, hi in self.ledger.escapes(target):
+            programme.set_bounds(np.array([last]), np.array([lo]), np.array([hi]))
+            res = programme.minimise(cost)
+            used += 1
+            if res.status == OPTIMAL:
+                found.append((res.fun, lo, hi, res.x))
+        found.sort(key=lambda f: f[0])  # (the cheaper direction first)
+        names = [keys[i] for i in rows] + [key for _, _, key in bounds]
+
+        def moved(x) -> list:
+            differ = np.concatenate([x[self.nvar: self.nvar + 2 * n].reshape(-1, 2).sum(axis=1),
+                                     x[self.nvar + 2 * n:]]) > 1e-7
+            return list(dict.fromkeys(k for k, m in zip(names, differ, strict=True) if m))
+
+        def completed(x0: np.ndarray) -> np.ndarray:
+            """``x0`` with the differences that make it a point of the plan's programme."""
+            d = b[rows] - a[rows] @ x0
+            short = np.array([bound for _, bound, _ in bounds]) - (a_ub[:nb, : self.nvar] @ x0 if nb else 0)
+            return np.concatenate([x0, np.column_stack([np.maximum(d, 0), np.maximum(-d, 0)]).ravel(),
+                                   np.maximum(short, 0)])
+
+        t = self.row_of(target)
+        for _, lo, hi, x in found:
+            if not np.allclose(x[: self.nvar], np.round(x[: self.nvar]), atol=1e-7):
+                lower = np.concatenate([b, np.full(len(b_ub), -np.inf)])
+                upper = np.concatenate([b, b_ub])
+                lower[-1], upper[-1] = lo, hi
+                begin = completed(start) if start is not None and lo - 1e-7 <= t @ start <= hi + 1e-7 else None
+                x = cheapest_whole_solution(sparse.vstack([a_eq, a_ub]).tocsr(), lower, upper, cost, self.nvar,
+                                            time_limit=min(time_limit, self.PLAN_SECONDS), gap=self.PLAN_GAP,
+                                            start=begin)
+                used += 1
+            if x is not None:
+                return moved(x), np.round(x[: self.nvar]), used
+        return (moved(found[0][3]) if found else []), None, used
+
+    #: The integer search for a plan: how long, and how far from the cheapest it may stop.
+    PLAN_SECONDS, PLAN_GAP = 2.0, 0.2
+
+    def witnessed(self, target: Cell, released: set, x: np.ndarray) -> bool:
+        """Whether the whole, non-negative point ``x`` meets every constraint the attacker has
+        for ``released`` and puts ``target`` outside its range: then the cell is safe (the
+        point is an answer the attacker cannot rule out), no programme needed."""
+        if (x < 0).any():
+            return False
+        for a, lo, hi in self._milp_constraints(released):
+            ax = a @ x
+            if (ax < np.asarray(lo) - 1e-7).any() or (ax > np.asarray(hi) + 1e-7).any():
+                return False
+        v = self.row_of(target) @ x
+        return any(lo - 1e-7 <= v <= hi + 1e-7 for lo, hi in self.ledger.escapes(target))
 
     def _certificate(self, keys, ub_keys, programme: LinearProgramme, t, released, solved=()) -> list:
         found = []

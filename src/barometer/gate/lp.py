@@ -84,10 +84,16 @@ class LinearProgramme:
 
 def whole_solution_exists(blocks: list[tuple], nvar: int, time_limit: float = np.inf) -> bool | None:
     """Whether whole, non-negative ``x`` with ``lower <= a x <= upper`` for every ``(a, lower,
-    upper)`` of ``blocks`` exists (HiGHS's MIP solver, called directly: on the ledger's
-    programmes it took 35 s where ``scipy.optimize.milp`` took 82 s for the same 67). With no
-    objective the search ends at the first whole solution. None: out of time without an answer
-    (the caller decides which way is safe)."""
+    upper)`` of ``blocks`` exists (see whole_solution)."""
+    return whole_solution(blocks, nvar, time_limit)[0]
+
+
+def whole_solution(blocks: list[tuple], nvar: int, time_limit: float = np.inf) -> tuple[bool | None, np.ndarray | None]:
+    """Whether whole, non-negative ``x`` with ``lower <= a x <= upper`` for every ``(a, lower,
+    upper)`` of ``blocks`` exists, and one if so (HiGHS's MIP solver, called directly: on the
+    ledger's programmes it took 35 s where ``scipy.optimize.milp`` took 82 s for the same 67).
+    With no objective the search ends at the first whole solution. None: out of time without an
+    answer (the caller decides which way is safe)."""
     matrices, lower, upper = [], [], []
     for a, lo, hi in blocks:
         a = sparse.csr_matrix(a)
@@ -102,8 +108,32 @@ def whole_solution_exists(blocks: list[tuple], nvar: int, time_limit: float = np
     h.run()
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal or h.getInfo().primal_solution_status == 2:
-        return True  # (out of time, a whole solution found on the way answers the question too)
-    return False if status == highspy.HighsModelStatus.kInfeasible else None
+        # (out of time, a whole solution found on the way answers the question too)
+        return True, np.round(np.asarray(h.getSolution().col_value))
+    return (False if status == highspy.HighsModelStatus.kInfeasible else None), None
+
+
+def cheapest_whole_solution(a, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray, whole: int, *,
+                            time_limit: float, gap: float, start: np.ndarray | None = None) -> np.ndarray | None:
+    """A non-negative ``x`` with ``lower <= a x <= upper`` whose first ``whole`` entries are whole
+    numbers, of cost within ``gap`` (relative) of the cheapest; None if none was found in
+    ``time_limit`` seconds. ``start``: a solution to begin from (the search then never comes
+    back empty-handed if it is one)."""
+    nvar = a.shape[1]
+    h = _solver(sparse.csr_matrix(a), lower, upper, nvar)
+    h.changeColsIntegrality(whole, np.arange(whole, dtype=np.int32), np.ones(whole, dtype=np.uint8))
+    h.changeColsCost(nvar, np.arange(nvar, dtype=np.int32), np.asarray(cost, dtype=float))
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = np.asarray(start, dtype=float)
+        solution.value_valid = True
+        h.setSolution(solution)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(gap))
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    return np.asarray(h.getSolution().col_value)
 
 
 def _solver(a, lower: np.ndarray, upper: np.ndarray, nvar: int, *, lowest: float = 0.0, whole: bool = False):
