@@ -270,3 +270,21 @@ def test_key_findings_has_no_code_charts_of_published_numbers_and_links_every_ch
             target = h.split("#")[1]
             other = visit().open("book/chapters/" + h.split("/")[-1].split("#")[0])
             assert other.locator(f"[id='{target}']").count() == 1, h
+
+
+def test_a_long_reference_table_is_collapsed_and_opens_on_a_click_or_a_filter(visit):
+    """The case table of chapter 11 (73 rows) takes one line until the reader asks for it: a
+    click on its caption shows every row, and so does typing in its filter box."""
+    v = visit()
+    page = v.open("book/chapters/11_nature_of_innovations.html")
+    table = page.locator("#tbl-11_nature_of_innovations-cases")
+    details = page.locator("details.barometer-long-table:has(#tbl-11_nature_of_innovations-cases)")
+    assert details.count() == 1 and not table.is_visible()
+    assert "Show all" in details.locator("summary").inner_text()
+    details.locator("summary").click()
+    assert table.is_visible()
+    page = v.open("book/chapters/11_nature_of_innovations.html")
+    page.fill("#filter-tbl-11_nature_of_innovations-cases", "drone")
+    assert page.locator("#tbl-11_nature_of_innovations-cases").is_visible()
+    shown = page.locator("#tbl-11_nature_of_innovations-cases tbody tr:visible").count()
+    assert 0 < shown < 73

@@ -37,3 +37,15 @@ def test_plumbing_that_shows_something_keeps_its_output():
 
 def test_an_authors_remove_tag_is_kept():
     assert reader_view.presentation_tags(cell("x = 1", tags=["remove-input"])) == ["remove-input"]
+
+
+def test_a_long_table_is_collapsed_under_its_caption_and_a_short_one_is_not():
+    import pandas as pd
+
+    from barometer import tables
+
+    long = tables.to_html(pd.DataFrame({"x": range(tables.LONG_TABLE_ROWS + 1)}), "Every case.", "tbl-a", False)
+    assert long.startswith('<details class="barometer-long-table"') and "<summary>Every case." in long
+    assert f"Show all {tables.LONG_TABLE_ROWS + 1} rows" in long and 'id="tbl-a"' in long
+    short = tables.to_html(pd.DataFrame({"x": range(tables.LONG_TABLE_ROWS)}), "A few.", "tbl-b", False)
+    assert "<details" not in short and short.count('id="tbl-b"') == 1

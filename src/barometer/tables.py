@@ -58,12 +58,23 @@ def formatted(df: pd.DataFrame, formats: dict[str, str] | None) -> pd.DataFrame:
     return out.fillna("–")
 
 
+#: A table longer than this is reference material: shown collapsed, its caption as the summary.
+LONG_TABLE_ROWS = 25
+
+
 def to_html(df: pd.DataFrame, caption: str, anchor: str, index: bool) -> str:
     df = df.copy()
     df.columns.name = None
     table = df.to_html(index=index, border=0, classes=["barometer-table", "table"], na_rep="–", escape=True)
     # The first '>' closes the <table> tag: give it an anchor and a caption.
-    return table.replace(">", f' id="{anchor}"><caption>{html.escape(caption)}</caption>', 1)
+    table = table.replace(">", f' id="{anchor}"><caption>{html.escape(caption)}</caption>', 1)
+    if len(df) <= LONG_TABLE_ROWS:
+        return table
+    # A reader scrolling through the chapter passes it in one line; one click (or a link to its
+    # anchor, or the browser's find, which open a closed <details>) shows every row.
+    return (f'<details class="barometer-long-table" id="{anchor}-rows"><summary>{html.escape(caption)} '
+            f'<span class="barometer-long-table-rows">Show all {len(df)} rows</span></summary>\n'
+            f"{table}\n</details>")
 
 
 def write_csv(df: pd.DataFrame, path, source: str) -> None:
@@ -76,4 +87,4 @@ def write_csv(df: pd.DataFrame, path, source: str) -> None:
     out.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
 
 
-__all__ = ["formatted", "to_html", "caption_text", "write_csv", "check_name", "SOURCES"]
+__all__ = ["LONG_TABLE_ROWS", "formatted", "to_html", "caption_text", "write_csv", "check_name", "SOURCES"]
