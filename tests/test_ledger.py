@@ -327,3 +327,22 @@ def test_the_cheapest_plan_leaves_a_point_the_attacker_cannot_rule_out():
     kept = released - set(plan)
     assert len(plan) == 1 and len(kept) == 2
     assert not model.witnessed(target, kept, witness + 1)
+
+
+def test_a_count_the_report_pins_is_not_given_again_by_two_of_the_editions_counts():
+    """The report prints a sector's 3 organisations: the edition cannot take that back, but it
+    must not let its own total minus its other sector say it again to someone who reads only
+    the edition (before, such a cell was left alone, and the attack suite's differencing of
+    two waves found it)."""
+    from barometer.gate.values import fixed, printed
+
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 3 + [(2025, "B", "Klein", 1.0, 0.0)] * 8
+    b = Builder(frame(data))
+    every = b.everyone()
+    a = b.count(every, wave=2025, sector="A")
+    values = {"A": a, "B": b.count(every, wave=2025, sector="B"), "total": b.count(every, wave=2025),
+              "report": printed(fixed(3.0), a)}
+    outcome = _solve(b, Rules(min_cell=5), values)
+    assert outcome.decisions["A"].status != RELEASED
+    assert outcome.public_known == 1  # the report pins it
+    assert sum(outcome.decisions[k].status != RELEASED for k in ("B", "total")) == 1

@@ -28,7 +28,9 @@ cells they rest on). After every chapter has run, the ledger decides what may be
 The attacker also knows the report's printed numbers (``Value.public``: a percentage of a cell,
 printed rounded, or a count), and cells no value publishes but two published ones imply (see
 ``_implied``). A cell the report alone shows to be small keeps only its exact value protected;
-one the report pins exactly is the report's disclosure and is left alone.
+one the report pins exactly was disclosed by the report, and is protected from a reader of this
+edition alone (the attacker without the report's numbers: two of this edition's counts must not
+give it again).
 4. **Magnitudes.** A mean reveals its variable's sum over its cell. Where the sum over a
    disclosive group follows from released means (same variable, related cells), one of those
    means is hidden too.
@@ -546,7 +548,7 @@ class Ledger:
                                if not any(decisions[u].status == RELEASED and u not in before for u in holders[c.key])}
 
         strong = _CoverModel(self, local, cells)
-        weak = None
+        weak = site = None
         for t in targets:
             safe, candidates, used = strong.check(t, released, time_limit)
             outcome.programmes += used
@@ -568,9 +570,18 @@ class Ledger:
                 verdict, used = self._beyond_protection(t, strong, weak, time_limit, points)
                 outcome.programmes += used
                 if verdict == "report":
+                    # The report disclosed it; what this edition adds must not disclose it
+                    # again to a reader of this edition alone (a difference of two of its
+                    # counts): judged by the attacker without the report (nor the synonyms).
                     outcome.public_known += 1
-                    continue
-                model = weak if verdict == "synonyms" else strong
+                    site = site or _CoverModel(self, local, cells, synonyms=False, report=False)
+                    model = site
+                    safe, candidates, used = model.check(t, released, time_limit)
+                    outcome.programmes += used
+                    if safe:
+                        continue
+                else:
+                    model = weak if verdict == "synonyms" else strong
                 outcome.judged_without_synonyms += verdict == "synonyms"
                 plan, witness, used = model.plan(t, released, time_limit, start=points[-1] if points else None)
                 outcome.programmes += used
@@ -608,6 +619,7 @@ class Ledger:
 
         * "report": the report's printed numbers pin it exactly (by the attacker without the
           synonyms). The report disclosed it; hiding this edition's counts cannot protect it
+          from a reader of the report, so it is protected from a reader of this edition alone
           (its own values stay suppressed by the primary rules all the same).
         * "synonyms": the synonyms pin it (alone, or with the report's numbers). They may rest
           on a coincidence of two definitions a reader cannot know; hiding this edition's
@@ -762,7 +774,7 @@ class _CoverModel:
     of the rest)."""
 
     def __init__(self, ledger: Ledger, local: frozenset[str], all_cells: dict, *, bridge: bool = True,
-                 synonyms: bool = True):
+                 synonyms: bool = True, report: bool = True):
         self.ledger = ledger
         self.everyone = ledger.everyone_id if bridge else None
         measures = sorted(local if bridge else local - {ledger.everyone_id})
@@ -890,7 +902,10 @@ class _CoverModel:
         in_box = [np.isin(ledger.box_of_row, np.fromiter(sb, dtype=np.int32)) for sb in self.super_boxes]
         for (m, j), v in self.var.items():
             self.truth[v] = float(np.count_nonzero(ledger.measures[m].mask & in_box[j]))
-        self._public_rows()
+        if report:
+            self._public_rows()
+        else:  # (the attacker who reads this edition only)
+            self._subset_rhs = np.zeros(self._subset_matrix.shape[0])
 
     def _public_rows(self) -> None:
         """What the report printed about cells of the model (Value.public): known, shown or not,
