@@ -83,7 +83,8 @@ class Outcome:
     seconds: float = 0.0
     unprotectable: list[str] = field(default_factory=list)
     structural_zeros: int = 0
-    #: small cells the report's printed numbers alone pin down exactly (see Ledger._beyond_protection)
+    #: small cells the report's printed numbers alone pin down exactly, protected from a reader of
+    #: the edition alone (see Ledger._beyond_protection)
     public_known: int = 0
     #: cells that equal definitions would pin with nothing released, judged without them
     #: (see Ledger._beyond_protection)
