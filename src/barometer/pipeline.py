@@ -24,6 +24,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -532,8 +533,6 @@ def _extension_files(sphinx: dict) -> list[Path]:
     """The source of each Sphinx extension the configuration names that lives in this package
     (``barometer.sphinx_ext``): it shapes every page, and Sphinx re-reads no page when only an
     extension changed. (Extensions from installed packages change with the lock.)"""
-    import importlib.util
-
     names = sphinx.get("extra_extensions") or []
     found = []
     for name in [names] if isinstance(names, str) else names:
