@@ -326,3 +326,14 @@ def test_the_own_data_edition_keeps_own_values_out_of_quoted_places_and_its_bloc
 @pytest.mark.parametrize("stem", figure_cases())
 def test_synthetic_figures_say_so_and_stand_in_for_no_report_figure(site, stem):
     assert figure_problems(edition_chapters(site), stem) == []
+
+
+def test_the_books_figures_are_numbered_apart_from_the_reports(site):
+    """The book numbers its own figures through the book ("Book figure 9"): a reader who quotes
+    one cannot take it for the report's Figure 2-9; a figure that redraws a report figure names
+    the report's id in its caption instead."""
+    numbers = [re.sub(r"\s+", " ", n).strip() for page in html_pages(site)
+               for n in re.findall(r'class="caption-number">([^<]*)<', page.read_text(encoding="utf-8"))]
+    assert len(numbers) >= 40
+    assert all(re.fullmatch(r"Book figure \d+", n) for n in numbers), sorted(set(numbers))[:5]
+    assert len(set(numbers)) == len(numbers)  # one number, one figure

@@ -320,13 +320,13 @@ def test_the_cheapest_plan_leaves_a_point_the_attacker_cannot_rule_out():
     plan, witness, _ = model.plan(target, released, 10.0)
     assert plan and set(plan) <= released
     assert witness is not None
-    assert not model.witnessed(target, released, witness)
-    assert model.witnessed(target, released - set(plan), witness)
+    assert not model.witnessed(target, released, [witness])
+    assert model.witnessed(target, released - set(plan), [witness])
     assert model.check(target, released - set(plan), 10.0)[0]
     # one count is enough here (the others may stay), and a point off a kept count is refused
     kept = released - set(plan)
     assert len(plan) == 1 and len(kept) == 2
-    assert not model.witnessed(target, kept, witness + 1)
+    assert not model.witnessed(target, kept, [witness + 1])
 
 
 def test_a_count_the_report_pins_is_not_given_again_by_two_of_the_editions_counts():

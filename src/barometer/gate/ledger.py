@@ -16,10 +16,12 @@ cells they rest on). After every chapter has run, the ledger decides what may be
 3. **Secondary suppression.** For an exposed cell, one linear programme per direction (up to
    ``min_cell``, down to zero) lets every released count differ from its true value at a price
    (the values resting on it; see ``Ledger.weight``) and finds the cheapest point at which the
-   cell has left its range; an integer search from there finds a whole such point. The counts
-   that differ at that point are hidden everywhere they are published (and every value resting
-   on them with them): the point is then an answer the attacker cannot rule out, which is
-   checked against everything still released (``_CoverModel.witnessed``). Where no whole point
+   cell has left its range; where that point is fractional, an integer search finds a whole
+   point once its counts are hidden (else the cheapest whole point). The counts that differ at
+   the point are hidden everywhere they are published (and every value resting on them with
+   them): the point is then an answer the attacker cannot rule out, which is checked against
+   everything still released (``_CoverModel.witnessed``). Such points are kept: one found for a
+   cell often answers the next cell of the same small group, with no programme. Where no whole point
    is found, the cell is checked again, and the linear relaxation's dual names the released
    counts that pin it down; of these (cheapest first, see ``Ledger.cost``) the first that
    protects the cell on its own, else the cheapest, is hidden, until the cell is safe. Hiding
@@ -551,7 +553,11 @@ class Ledger:
         strong = _CoverModel(self, local, cells)
         weak = site = None
         for t in targets:
-            safe, candidates, used = strong.check(t, released, time_limit)
+            # A whole point found for another cell of this neighbourhood often answers this one
+            # too (it moved the same small group): then no programme is needed.
+            if strong.witnessed(t, released):
+                continue
+            safe, candidates, used = strong.check(t, released, time_limit, points=strong.points)
             outcome.programmes += used
             if safe:
                 continue
@@ -591,8 +597,10 @@ class Ledger:
                 if k in released:
                     released = hide(k, "secondary", f"protects {t.label}")
             # (the greedy search below takes over only where the whole numbers still pin it)
-            safe = witness is not None and model.witnessed(t, released, witness)
-            if not safe:
+            safe = witness is not None and model.witnessed(t, released, [witness])
+            if safe:
+                model.points.append(witness)
+            else:
                 safe, candidates, used = model.check(t, released, time_limit)
                 outcome.programmes += used
             rounds = 0
@@ -897,6 +905,9 @@ class _CoverModel:
         self._live = None  # the attacker's programme, kept across released sets (see _programme)
         self._live_equalities = None  # the same without inequalities (see linear_pinned)
         self._sums: dict = {}
+        #: whole points found for this model's cells, each feasible for the released counts it
+        #: was found with, and so for any fewer (hiding only removes constraints): see witnessed
+        self.points: list[np.ndarray] = []
         self._relevant = frozenset(self.cells) | frozenset(c.key for c in self.bound_cells)
         # The true counts: a feasible point, used to check the model itself.
         self.truth = np.zeros(self.nvar)
@@ -1151,10 +1162,12 @@ class _CoverModel:
         count of another model in the lower bound it puts on a group of respondents; the
         relations and the report's numbers hold. The cheapest point at which the cell has left
         its range names the counts that must go: hiding them leaves that point to the attacker.
-        The linear relaxation chooses the direction (up or down); the point is then sought in
-        whole numbers near the cheapest, from ``start`` (a whole point with nothing released)
-        if given: a fractional point may leave the cell pinned by the integers, and proving that
-        takes the integer solver far longer than finding a whole point."""
+        The linear relaxation chooses the direction (up or down). Where its point is
+        fractional, any whole point without the counts it moved is sought first (a quick search
+        that usually succeeds), then the cheapest whole point, from ``start`` (a whole point with
+        nothing released) if given: a fractional point may leave the cell pinned by the
+        integers, and proving that takes the integer solver far longer than finding a whole
+        point."""
         relevant = frozenset(k for k in released if k in self._relevant)
         a, b, keys = self._released_rows(relevant)
         rows = [i for i, k in enumerate(keys) if k is not None]
@@ -1207,6 +1220,16 @@ class _CoverModel:
         t = self.row_of(target)
         for _, lo, hi, x in found:
             if not np.allclose(x[: self.nvar], np.round(x[: self.nvar]), atol=1e-7):
+                # The fractional point's counts hidden, the integers usually leave the cell a
+                # whole answer too: finding one is a quick search, far quicker than the
+                # cheapest whole point (below, where none is found).
+                gone = moved(x)
+                exists, w = whole_solution([(t.reshape(1, -1), lo, hi),
+                                            *self._milp_constraints(released - set(gone))],
+                                           self.nvar, min(time_limit, self.PLAN_SECONDS))
+                used += 1
+                if exists:
+                    return gone, w, used
                 lower = np.concatenate([b, np.full(len(b_ub), -np.inf)])
                 upper = np.concatenate([b, b_ub])
                 lower[-1], upper[-1] = lo, hi
@@ -1222,18 +1245,29 @@ class _CoverModel:
     #: The integer search for a plan: how long, and how far from the cheapest it may stop.
     PLAN_SECONDS, PLAN_GAP = 2.0, 0.2
 
-    def witnessed(self, target: Cell, released: set, x: np.ndarray) -> bool:
-        """Whether the whole, non-negative point ``x`` meets every constraint the attacker has
-        for ``released`` and puts ``target`` outside its range: then the cell is safe (the
-        point is an answer the attacker cannot rule out), no programme needed."""
-        if (x < 0).any():
+    def witnessed(self, target: Cell, released: set, points: list[np.ndarray] | None = None) -> bool:
+        """Whether one of the whole, non-negative ``points`` (default: those found so far,
+        :attr:`points`) meets every constraint the attacker has for ``released`` and puts
+        ``target`` outside its range: then the cell is safe (the point is an answer the
+        attacker cannot rule out), no programme needed. Every point is checked here, whatever
+        the released counts it was found with."""
+        points = self.points if points is None else points
+        if not points or self.nvar == 0:
             return False
-        for a, lo, hi in self._milp_constraints(released):
-            ax = a @ x
-            if (ax < np.asarray(lo) - 1e-7).any() or (ax > np.asarray(hi) + 1e-7).any():
-                return False
+        x = np.column_stack(points)
         v = self.row_of(target) @ x
-        return any(lo - 1e-7 <= v <= hi + 1e-7 for lo, hi in self.ledger.escapes(target))
+        ok = np.zeros(x.shape[1], dtype=bool)
+        for lo, hi in self.ledger.escapes(target):
+            ok |= (v >= lo - 1e-7) & (v <= hi + 1e-7)
+        ok &= (x >= 0).all(axis=0)
+        for a, lo, hi in self._milp_constraints(released):
+            if not ok.any():
+                return False
+            ax = a @ x
+            lo, hi = (np.asarray(bound, dtype=float) for bound in (lo, hi))
+            ok &= ((ax >= (lo.reshape(-1, 1) if lo.ndim else lo) - 1e-7)
+                   & (ax <= (hi.reshape(-1, 1) if hi.ndim else hi) + 1e-7)).all(axis=0)
+        return bool(ok.any())
 
     def _certificate(self, keys, ub_keys, programme: LinearProgramme, t, released, solved=()) -> list:
         found = []
