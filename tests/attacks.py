@@ -68,6 +68,17 @@ def own_tables(site: Path) -> list[Table]:
     return tables
 
 
+def every_own_download(site: Path) -> list[Table]:
+    """Every CSV in the site's downloads folder computed from own microdata, linked from a page
+    or not (a chapter's full reproduction records, ``_reproduction.csv``, are downloads too)."""
+    out = []
+    for path in sorted((site / "_downloads").glob("*/*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "own" in set(frame.get("data_source", [])):
+            out.append(Table(path.parent.name, path.stem, frame))
+    return out
+
+
 def small(v: float | None, m: int) -> bool:
     return v is not None and abs(v - round(v)) < 1e-6 and 1 <= round(v) <= m - 1
 
@@ -574,7 +585,64 @@ def reasons_by_cluster(site, truth, m) -> list[str]:
     return found
 
 
+def small_sectors_from_the_wave_total(site, truth, m) -> list[str]:
+    """J (found by a red team that had not seen the gate's code). The wave's total is asked +
+    not asked of any routed question, or the base printed beside a sector's count in a
+    reproduction record; minus the sectors the composition shows, it is what the hidden
+    sectors share. Each hidden sector holds at least as many organisations as any count printed
+    for it (its innovators, its respondents to a scale), so the share left to each may pin its
+    size, or show it, or its non-innovators, to be small. Checked against the true counts."""
+    names = _sector_names()
+    totals, sizes, floors, innovators = set(), {}, defaultdict(float), {}
+    for t in own_tables(site) + every_own_download(site):
+        f = t.frame
+        if {"asked", "not_asked"} <= set(f.columns):
+            for i in range(len(f)):
+                a, b = t.number(i, "asked"), t.number(i, "not_asked")
+                if a is not None and b is not None:
+                    totals.add(a + b)
+        if t.name == "composition_microdata":
+            for i in range(len(f)):
+                sizes[names.get(f.iloc[i]["sector"], f.iloc[i]["sector"])] = t.number(i, "n 2025")
+        if t.name == "rate_microdata" and "innovators 2025" in f:
+            for i in range(len(f)):
+                sector = names.get(f.iloc[i]["sector"], f.iloc[i]["sector"])
+                v = t.number(i, "innovators 2025")
+                if v is not None:
+                    innovators[sector] = v
+                    floors[sector] = max(floors[sector], v)
+        if {"source_id", "statistic", "recomputed", "group", "year", "base_n"} <= set(f.columns):
+            for i in range(len(f)):
+                r = f.iloc[i]
+                if str(r["year"]) != "2025" or r.get("breakdown") != "sector":
+                    continue
+                if r.get("variable") == "response" and r["statistic"] == "count" and t.number(i, "base_n") is not None:
+                    totals.add(t.number(i, "base_n"))
+                if r["statistic"] == "n" and t.number(i, "recomputed") is not None:
+                    floors[r["group"]] = max(floors[r["group"]], t.number(i, "recomputed"))
+    hidden = [s for s, v in sizes.items() if v is None]
+    if len(totals) != 1 or not hidden:
+        return []
+    left = totals.pop() - sum(v for v in sizes.values() if v is not None)
+    wave = truth[truth["wave"].astype(str) == "2025"]
+    found = []
+    for s in hidden:
+        low = floors.get(s, 0.0)
+        high = left - sum(floors.get(o, 0.0) for o in hidden if o != s)
+        true_size = float((wave["sector"] == s).sum())
+        if not low <= true_size <= high:
+            continue  # (a wrong reading of the tables, not a disclosure)
+        ranges = {"organisations": (low, high)}
+        if s in innovators:
+            ranges["non-innovators"] = (low - innovators[s], high - innovators[s])
+        for what, (lo, hi) in ranges.items():
+            if (lo == hi and _disclosive(lo, m)) or (1 <= lo and hi <= m - 1):
+                found.append(f"{s} 2025, {what}: between {lo:g} and {hi:g} (the wave total minus the shown sectors)")
+    return found
+
+
 RED_TEAM = {
+    "small sectors from the wave total": small_sectors_from_the_wave_total,
     "non-innovators from other totals": non_innovators_from_other_totals,
     "answers add up to the innovators": answers_add_up, "answers by size": answers_by_size,
     "crosstab margins from another table": crosstab_margins, "factor rows": factor_rows,

@@ -288,3 +288,19 @@ def test_a_long_reference_table_is_collapsed_and_opens_on_a_click_or_a_filter(vi
     assert page.locator("#tbl-11_nature_of_innovations-cases").is_visible()
     shown = page.locator("#tbl-11_nature_of_innovations-cases tbody tr:visible").count()
     assert 0 < shown < 73
+
+
+def test_one_search_field_in_a_wide_window_and_one_in_a_narrow_one(visit):
+    """At 1280 px the sidebar's search field heads the page and the theme's header bar (which
+    would repeat it) is hidden; at 800 px the sidebar folds away and the header bar's search
+    is the one left. Either way, one visible search field, and it opens the search."""
+    v = visit()
+    visible = ("els => els.filter(e => e.offsetParent !== null && "
+               "getComputedStyle(e).visibility !== 'hidden').length")
+    for width in (1280, 800):
+        v.page.set_viewport_size({"width": width, "height": 900})
+        page = v.open("book/appendices/scorecard.html")
+        assert page.eval_on_selector_all("button.search-button__button", visible) == 1, width
+        page.locator("button.search-button__button").filter(visible=True).first.click()
+        page.wait_for_selector("#pst-search-dialog input, .search-button__wrapper.show input", state="visible",
+                               timeout=5000)

@@ -346,3 +346,34 @@ def test_a_count_the_report_pins_is_not_given_again_by_two_of_the_editions_count
     assert outcome.decisions["A"].status != RELEASED
     assert outcome.public_known == 1  # the report pins it
     assert sum(outcome.decisions[k].status != RELEASED for k in ("B", "total")) == 1
+
+
+@pytest.mark.parametrize("families", [True, False])
+def test_a_hubs_total_that_its_released_parts_give_is_known_to_every_model(families, monkeypatch):
+    """The routing table's "asked" and "not asked" of a question add up to the wave's
+    respondents. Everyone is a hub (in a partition for every question), and a model holds a
+    hub's partitions only where they touch what it holds. Sector A has 6 organisations (never
+    shown), 5 of them with y = 1 (shown): its one y = 0 is A's size minus 5, and A's size is the
+    total (asked + not asked) minus B and C, as a red team found. With the sums of hub
+    partitions (Ledger._families) one of those counts is hidden; without them (the check that
+    this test can fail), all stay released."""
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 5 + [(2025, "A", "Klein", 0.0, 0.0)] + \
+           [(2025, "B", "Klein", 0.0, 1.0)] * 6 + [(2025, "C", "Groot", 1.0, 0.0)] * 7
+    b = Builder(frame(data))
+    every = b.everyone()
+    parts = b.split(every, {"asked": b.where("x", 1)})
+    values = {s: b.count(every, wave=2025, sector=s) for s in ("B", "C")}  # (A's size is never shown)
+    ys = b.split(every, {"y = 1": b.where("y", 1), "y = 0": b.where("y", 0)})
+    values |= {f"{y} {s}": b.count(ys[y], wave=2025, sector=s) for s in ("A", "B", "C") for y in ("y = 1", "y = 0")}
+    values |= {"asked": b.count(parts["(all parts)"], wave=2025), "not asked": b.count(parts["(rest)"], wave=2025)}
+    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, Rules(min_cell=5),
+                    b.pop.subsets)
+    ledger.HUB = 0  # (everyone is a hub here: its partitions stay out of models that do not touch them)
+    if not families:
+        monkeypatch.setattr(Ledger, "_families", lambda self, cells: [])
+    for k, v in values.items():
+        ledger.add(k, v)
+    out = ledger.solve()
+    released = {k for k in values if out.status(k) == RELEASED}
+    assert "y = 0 A" not in released  # (the one y = 0 of A)
+    assert ({"B", "C", "asked", "not asked", "y = 1 A"} <= released) is not families, released

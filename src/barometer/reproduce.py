@@ -143,7 +143,7 @@ class _Recomputer:
             if stat == "count":
                 value = b.count(within(self.everyone()), **group)
                 # its base, as the report gives it: all respondents of the wave
-                self.bases[id(value)] = b.count(self.everyone(), wave=group["wave"]).value
+                self.bases[id(value)] = b.count(self.everyone(), wave=group["wave"])
                 return value
             if stat == "share" and extra is None:
                 return b.share_of_group(self.everyone(), part=group, whole={"wave": group["wave"]})
@@ -234,10 +234,11 @@ class _Recomputer:
             if v is None:
                 return None
             parts.append(v)
-        from .gate.values import difference
+        from .gate.values import difference, plain, statistic
 
         value = difference(parts[0], parts[1], what="strong minus limited climate")
-        self.bases[id(value)] = sum(_base_n(p) for p in parts)
+        bases = [_base_n(p) for p in parts]
+        self.bases[id(value)] = statistic(sum(plain(x) for x in bases), bases, what="sum of the two bases")
         return value
 
 
@@ -261,7 +262,7 @@ def typed_records(builder, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUT
     recomputed from the builder's microdata (``recomputed``, a typed share, count, mean or
     difference), the published value, the difference and whether it lies within tolerance
     (both resting on the recomputed value)."""
-    from .gate.values import printed, published, statistic, verdict
+    from .gate.values import plain, printed, published, statistic, verdict
 
     if rows is None:
         rows = comparable_published()
@@ -272,7 +273,12 @@ def typed_records(builder, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUT
         if value is None:
             continue
         tol = tolerance(row)
-        base = r.bases.get(id(value), _base_n(value))  # (before rounding makes a new value)
+        # The base is published as a count in its own right (a wave's total beside a sector's
+        # count is not the sector's count): it rests on its own cell, checked like any count.
+        base_value = r.bases.get(id(value))  # (before rounding makes a new value)
+        if base_value is None:
+            base_value = _base_n(value)
+        base = plain(base_value)
         if row.statistic == "mean" and row.variable in SCALE_OF and base:
             # A mean of k whole-number items over n organisations lies on a grid of 1/(n k).
             k = len(md.scale_items(SCALE_OF[row.variable]))
@@ -289,7 +295,7 @@ def typed_records(builder, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUT
             "tolerance": tol,
             "within": verdict({True: "True", False: "False", None: "–"}[within], [value],
                               what="within tolerance"),
-            "base_n": statistic(base, [value], what="base of the recomputed value"),
+            "base_n": base_value,
             "approx": bool(row.approx), "erratum": getattr(row, "erratum", ""),
         })
     columns = ["source_id", "year", "breakdown", "group", "variable", "item", "statistic", "published",
@@ -302,13 +308,18 @@ LABELS = ("source_id", "year", "breakdown", "group", "variable", "item", "statis
           "erratum")
 
 
-def _base_n(value) -> int:
-    """The base of a recomputed value: the base cell of a share, the cell of a count or mean."""
+def _base_n(value):
+    """The base of a recomputed value as a typed count of its own cell: the base cell of a
+    share, the (largest) cell of a count or mean; a value resting on no cell has none (0)."""
+    from .gate.values import Value, fixed
+
     if value.kind == "share":
-        return value.cells[1].n
-    if value.cells:
-        return max(c.n for c in value.cells)
-    return 0
+        cell = value.cells[1]
+    elif value.cells:
+        cell = max(value.cells, key=lambda c: c.n)
+    else:
+        return fixed(0, what="no base")
+    return Value("count", cell.n, cells=(cell,), what=f"base: {cell.label}")
 
 
 def records(df: pd.DataFrame, rows: pd.DataFrame | None = None, cuts=md.CLUSTER_CUTS) -> pd.DataFrame:

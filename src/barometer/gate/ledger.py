@@ -161,6 +161,11 @@ class Ledger:
         self.exact_only: set = set()
         #: how many values rest on each cell (see cost), set by solve
         self.holder_count: dict = {}
+        #: partitions whose members are all cells, and what hiding a count that follows costs
+        #: (see _families, derived), set by solve
+        self.families: list[tuple] = []
+        self.family_cells: dict = {}
+        self.derived_weight: dict = {}
         #: lower bounds on respondents by measure and its released cells (see _CoverModel)
         self.bounds_of: dict = {}
         self.everyone_id = next((mid for mid, m in self.measures.items() if m.name == "everyone"), None)
@@ -404,6 +409,58 @@ class Ledger:
             chosen.append(self.everyone_id)
         return frozenset(chosen)
 
+    def _families(self, cells: dict) -> list[tuple]:
+        """Each partition of a hub (see local_measures) in each group of boxes where its whole and
+        every part are cells (published, or implied: see _implied), as the keys of the whole and
+        its parts. Where every part is released, the whole follows (see derived), whatever model
+        a cell is judged in: a hub's partitions (everyone = asked + not asked, for every question
+        of the routing table) are too many for every model to hold, but their sums are not. (A
+        model holds every partition of a measure it is built for, and of its near relations.)"""
+        groups: dict[str, set[frozenset]] = defaultdict(set)
+        for c in cells.values():
+            if c.boxes:
+                groups[c.measure].add(c.boxes)
+        out = []
+        for parent, children, degenerate in self.partitions:
+            if degenerate or not children or len(self.partition_of.get(parent, ())) <= self.HUB:
+                continue
+            waves = self.measures[parent].waves
+            for boxes in groups.get(parent, ()):
+                # (outside the whole's waves a part may hold organisations the whole does not)
+                if not all(self.box_wave[b] in waves for b in boxes):
+                    continue
+                # a part that is published under another name holding the same organisations
+                # (the routing table's "asked" for everyone's part that was asked): see _synonyms
+                parts = [next(((x, boxes) for x in (m, *sorted(self.equal_to.get(m, ()))) if (x, boxes) in cells), None)
+                         for m in children]
+                if None not in parts and cells[(parent, boxes)].n == sum(cells[k].n for k in parts):
+                    out.append(((parent, boxes), *parts))
+        return out
+
+    def derived(self, released: set) -> set:
+        """``released`` with the whole of every hub partition whose parts are all released (see
+        _families), until nothing more follows. (Sound: every count added is one the attacker
+        works out. A count below the threshold is not added: it is judged in a model that holds
+        the partition, where the same sum pins it.)"""
+        out = set(released)
+        sensitive = self.rules.cell_sensitive
+        as_part: dict[tuple, list[int]] = defaultdict(list)
+        for i, family in enumerate(self.families):
+            for k in family[1:]:
+                as_part[k].append(i)
+        todo = list(range(len(self.families)))
+        while todo:
+            whole, *parts = self.families[todo.pop()]
+            if whole not in out and all(k in out for k in parts) and not sensitive(self.family_cells[whole]):
+                out.add(whole)
+                todo += as_part[whole]
+        return out
+
+    def sources(self, key: tuple, released: set) -> list[list[tuple]]:
+        """The parts of each hub partition that gives ``key`` from ``released`` (see derived)."""
+        return [list(family[1:]) for family in self.families
+                if family[0] == key and all(k in released for k in family[1:])]
+
     def _structural_zeros(self, cells) -> set[tuple]:
         """Zero cells that the relations between measures alone pin at zero, whatever is
         published: hiding them protects nothing (see :mod:`barometer.gate.rules`)."""
@@ -500,7 +557,12 @@ class Ledger:
         def released_keys() -> set:
             return {c.key for uid, own in of_value.items() if decisions[uid].status == RELEASED for c in own}
 
-        released = released_keys()
+        self.families, self.family_cells = self._families(cells), cells
+        released = self.derived(released_keys())
+        # (a count that only follows from others costs what hiding one of each set of them costs)
+        self.derived_weight = {k: sum(min(self.weight(cells[m]) for m in others)
+                                      for others in self.sources(k, released))
+                               for k in released - released_keys()}
         targets = sorted((c for c in cells.values() if self.rules.cell_sensitive(c) and c.key not in structural),
                          key=lambda c: (c.measure, sorted(c.boxes)))
         # Each neighbourhood's disclosive cells are checked, and protected where the published
@@ -535,20 +597,38 @@ class Ledger:
         outcome = Outcome(decisions, set())
         hides: list = []
 
-        def hide(key, rule, detail):
-            hides.append((key, rule, detail))
-            before = {uid for uid in holders[key] if decisions[uid].status == RELEASED}
-            self._hide(key, holders, decisions, outcome, rule, detail)
-            # A cell stays released while any value that shows it is released.
-            gone = {c.key for uid in before for c in of_value[uid]
-                    if not any(decisions[u].status == RELEASED for u in holders[c.key])}
-            return released - gone
+        def shown() -> set:
+            """The counts a released value of this neighbourhood's copy shows."""
+            return {k for k in released if any(decisions[u].status == RELEASED for u in holders.get(k, ()))}
+
+        def hide(key, rule, detail, seen=None):
+            seen = set() if seen is None else seen
+            seen.add(key)
+            if key in shown():
+                hides.append((key, rule, detail))
+                self._hide(key, holders, decisions, outcome, rule, detail)
+            # A cell stays released while any value that shows it is released, or while it
+            # follows from released ones (see Ledger.derived): then one of each set of counts it
+            # follows from goes too, the cheapest.
+            now = self.derived(shown())
+            for others in self.sources(key, now) if key in now else ():
+                if all(k in now for k in others):
+                    k = min((k for k in others if k not in seen), key=lambda k: self.cost(cells[k]), default=None)
+                    if k is not None:
+                        now = hide(k, rule, detail, seen)
+            return now
 
         def without(key):
             """``released`` after hiding ``key`` everywhere (nothing changed)."""
-            before = {uid for uid in holders[key] if decisions[uid].status == RELEASED}
-            return released - {c.key for uid in before for c in of_value[uid]
-                               if not any(decisions[u].status == RELEASED and u not in before for u in holders[c.key])}
+            saved, hidden = dict(decisions), set(outcome.hidden_cells)
+            n_hides, count = len(hides), outcome.secondary
+            try:
+                return hide(key, "", "")
+            finally:
+                decisions.clear()
+                decisions.update(saved)
+                del hides[n_hides:]
+                outcome.secondary, outcome.hidden_cells = count, hidden
 
         strong = _CoverModel(self, local, cells)
         weak = site = None
@@ -691,6 +771,8 @@ class Ledger:
     def weight(self, cell: Cell) -> float:
         """The price of hiding a cell, for the cheapest protection (_CoverModel.plan): the
         values that rest on it, ten times over for a zero (see cost)."""
+        if cell.key in self.derived_weight:
+            return self.derived_weight[cell.key]
         return (1.0 + self.holder_count.get(cell.key, 0)) * (10.0 if cell.n == 0 else 1.0)
 
     def cost(self, cell: Cell) -> tuple:
