@@ -627,8 +627,8 @@ def small_sectors_from_the_wave_total(site, truth, m) -> list[str]:
     wave = truth[truth["wave"].astype(str) == "2025"]
     found = []
     for s in hidden:
-        low = floors.get(s, 0.0)
         high = left - sum(floors.get(o, 0.0) for o in hidden if o != s)
+        low = high if len(hidden) == 1 else floors.get(s, 0.0)  # (one hidden sector: the rest is its size)
         true_size = float((wave["sector"] == s).sum())
         if not low <= true_size <= high:
             continue  # (a wrong reading of the tables, not a disclosure)
