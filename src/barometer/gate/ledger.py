@@ -9,7 +9,9 @@ cells they rest on). After every chapter has run, the ledger decides what may be
 2. **The attacker.** What is left is everything an outsider reads. The attacker knows every
    released count exactly, how counts relate (a measure within a group is the sum of the same
    measure within the group's boxes; a base is the sum of its parts, wherever those are
-   published: across tables, chapters and waves), and that counts are whole and non-negative.
+   published: across tables, chapters and waves; the whole of a hub's partition, such as the
+   respondents as asked plus not asked, wherever all its parts are: see ``Ledger.derived``), and
+   that counts are whole and non-negative.
    For each disclosive cell that is hidden, an integer programme (HiGHS's MIP solver)
    asks whether the published numbers leave it another value outside 1 … ``min_cell`` − 1 (for a
    zero: any other value). If not, the cell is *exposed*.
