@@ -641,7 +641,49 @@ def small_sectors_from_the_wave_total(site, truth, m) -> list[str]:
     return found
 
 
+def scale_total_from_a_model(site, truth, m) -> list[str]:
+    """K (found by a second red team). A model's sample, printed as "N organisations", is
+    everyone with the scale's score in that wave when the model needs it; minus the scale's
+    respondents in the sectors shown (the reproduction records' n by sector), it leaves the
+    one hidden sector's. Every "N organisations" on a chapter page is tried as that total; a
+    small remainder that equals the true count is a disclosure."""
+    from barometer import microdata as md
+
+    names = _sector_names()
+    printed = set()
+    for page in (site / "book" / "chapters").glob("*.html"):
+        text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
+        printed |= {float(n.replace(",", "")) for n in re.findall(r"(\d[\d,]*) organisations", text)}
+    sectors = {names.get(r["sector"], r["sector"]) for t in own_tables(site) if t.name == "composition_microdata"
+               for _, r in t.frame.iterrows()}
+    found = []
+    for source, scale in (("B1-10", "climate"), ("B1-12", "preconditions")):
+        shown = {}
+        for t in every_own_download(site):
+            f = t.frame
+            if not {"source_id", "statistic", "recomputed", "group", "year"} <= set(f.columns):
+                continue
+            for i in range(len(f)):
+                r = f.iloc[i]
+                if r["source_id"] == source and str(r["year"]) == "2025" and r["statistic"] == "n":
+                    group = names.get(r["group"], r["group"])
+                    if group in sectors and t.number(i, "recomputed") is not None:
+                        shown[group] = t.number(i, "recomputed")
+        rest_of = sectors - set(shown)  # (hidden, or not in the table at all)
+        if len(rest_of) != 1:
+            continue
+        (sector,) = rest_of
+        wave = truth[(truth["wave"].astype(str) == "2025") & (truth["sector"] == sector)]
+        true = int(wave[md.scale_items(scale)].notna().all(axis=1).sum())
+        for total in printed:
+            rest = total - sum(shown.values())
+            if rest == true and _disclosive(rest, m):
+                found.append(f"{sector} 2025 with a {scale} score: {total:g} - {sum(shown.values()):g} = {rest:g}")
+    return found
+
+
 RED_TEAM = {
+    "scale total from a model": scale_total_from_a_model,
     "small sectors from the wave total": small_sectors_from_the_wave_total,
     "non-innovators from other totals": non_innovators_from_other_totals,
     "answers add up to the innovators": answers_add_up, "answers by size": answers_by_size,

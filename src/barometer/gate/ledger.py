@@ -154,6 +154,11 @@ class Ledger:
             self.equal_to[b].add(a)
         #: each measure with a synonym: its class's first member (see _CoverModel)
         self.synonym_class = {b: a for a, b in self.synonyms} | {a: a for a, _ in self.synonyms}
+        self.wave_synonyms = self._wave_synonyms(np.asarray(self.box_wave)[box_of_row])
+        self.wave_equal: dict[str, set[str]] = defaultdict(set)
+        for a, b, _ in self.wave_synonyms:
+            self.wave_equal[a].add(b)
+            self.wave_equal[b].add(a)
         self.values: dict[str, Value] = {}
         self.forced: dict[str, Decision] = {}
         #: what the report printed about cells (see Value.public), collected by solve()
@@ -299,6 +304,27 @@ class Ledger:
         known = set(self.equalities)
         return sorted(pairs - known - {(b, a) for a, b in known})
 
+    def _wave_synonyms(self, row_wave: np.ndarray) -> list[tuple[str, str, str]]:
+        """Measures that hold the same organisations within one wave but not in every wave (the
+        2025 failure model's sample, "complete on failed, size, cluster, sector", and everyone
+        with a climate score, which in 2021 has organisations the model cannot have): a reader
+        who sees both counts agree in 2025 takes them as one group there, as a red team did.
+        Credited like the synonyms (see _synonyms), wave by wave: (a, b, wave)."""
+        groups: dict[tuple, list[str]] = defaultdict(list)
+        for mid, m in self.measures.items():
+            if len(m.waves) < 2:
+                continue
+            for w in sorted(m.waves):
+                mask = m.mask & (row_wave == w)
+                if mask.any():
+                    groups[(w, np.packbits(mask).tobytes())].append(mid)
+        known = {frozenset(p) for p in [*self.synonyms, *self.equalities]}
+        out = set()
+        for (w, _), members in groups.items():
+            members = sorted(members)
+            out |= {(members[0], x, w) for x in members[1:] if frozenset((members[0], x)) not in known}
+        return sorted(out)
+
     def canonical(self, cell: Cell) -> Cell:
         mid = self.alias.get(cell.measure, cell.measure)
         if mid == cell.measure:
@@ -364,6 +390,8 @@ class Ledger:
     MAX_LOCAL = 120
     #: A measure in more partitions than this is a hub (see local_measures).
     HUB = 20
+    #: How many measures equal to the model's within one wave a model holds beyond MAX_LOCAL.
+    MAX_WAVE_LINKED = 10
 
     def local_measures(self, m0: str) -> frozenset[str]:
         """The measures the attacker's model of a cell of ``m0`` holds:
@@ -399,7 +427,7 @@ class Ledger:
                     out += [parent, *children]
             return out
 
-        add(sorted(self.equal_to.get(m0, ())))
+        add(sorted(self.equal_to.get(m0, ())) + sorted(self.wave_equal.get(m0, ())))
         add(partition_members(m0))
         add(sorted(self.neighbours.get(m0, ())))
         # one step further, the measures in few partitions first: a hub such as "innovated" is
@@ -407,6 +435,10 @@ class Ledger:
         for m in sorted(order[1:], key=lambda x: (len(self.partition_of.get(x, ())), order.index(x))):
             add(partition_members(m, hub=len(self.partition_of.get(m, ())) > self.HUB))
         chosen = order[: self.MAX_LOCAL]
+        # The measures equal to one of these within one wave (see _wave_synonyms) come last, a
+        # few: they must not crowd out the near relations (the model's own partitions).
+        linked = dict.fromkeys(x for m in chosen for x in sorted(self.wave_equal.get(m, ())) if x not in seen)
+        chosen += list(linked)[: self.MAX_WAVE_LINKED]
         if self.everyone_id is not None:
             chosen.append(self.everyone_id)
         return frozenset(chosen)
@@ -633,7 +665,13 @@ class Ledger:
                 outcome.secondary, outcome.hidden_cells = count, hidden
 
         strong = _CoverModel(self, local, cells)
-        weak = site = None
+        weak = site = middle = None
+
+        def middle_model():
+            """The attacker with the synonyms but not those within one wave (built once)."""
+            nonlocal middle
+            middle = middle or _CoverModel(self, local, cells, wave_links=False)
+            return middle
         for t in targets:
             # A whole point found for another cell of this neighbourhood often answers this one
             # too (it moved the same small group): then no programme is needed.
@@ -656,7 +694,7 @@ class Ledger:
             if witness is None:
                 weak = weak or _CoverModel(self, local, cells, synonyms=False)
                 points: list = []
-                verdict, used = self._beyond_protection(t, strong, weak, time_limit, points)
+                verdict, used = self._beyond_protection(t, strong, weak, time_limit, points, middle_model)
                 outcome.programmes += used
                 if verdict == "report":
                     # The report disclosed it; what this edition adds must not disclose it
@@ -670,7 +708,7 @@ class Ledger:
                     if safe:
                         continue
                 else:
-                    model = weak if verdict == "synonyms" else strong
+                    model = middle_model() if verdict == "wave links" else weak if verdict == "synonyms" else strong
                 outcome.judged_without_synonyms += verdict == "synonyms"
                 plan, witness, used = model.plan(t, released, time_limit, start=points[-1] if points else None)
                 outcome.programmes += used
@@ -705,7 +743,8 @@ class Ledger:
                   "public_known": outcome.public_known, "without_synonyms": outcome.judged_without_synonyms}
         return hides, outcome.unprotectable, counts
 
-    def _beyond_protection(self, t: Cell, strong, weak, time_limit: float, points: list) -> tuple[str, int]:
+    def _beyond_protection(self, t: Cell, strong, weak, time_limit: float, points: list,
+                           middle=None) -> tuple[str, int]:
         """What pins ``t`` with nothing of this edition released (the programmes solved with it):
 
         * "report": the report's printed numbers pin it exactly (by the attacker without the
@@ -716,6 +755,8 @@ class Ledger:
           on a coincidence of two definitions a reader cannot know; hiding this edition's
           counts could not protect it from that attacker, who would hide everything near it in
           vain, so it is judged by the attacker without them (see _synonyms).
+        * "wave links": of the synonyms, those within one wave only (see _wave_synonyms) pin
+          it: it is judged by the attacker with the other synonyms (``middle()``, if given).
         * "": neither. Where the report's numbers show it to be small, only its exact value
           is protected from then on (``exact_only``): it cannot be kept from looking small.
 
@@ -740,6 +781,12 @@ class Ledger:
                 used += n
                 if safe:
                     return "", used
+        if middle is not None:
+            # (the links within one wave are the likeliest coincidences: without them alone first)
+            safe, _, n = middle().check(t, set(), time_limit, certificate=False, points=points)
+            used += n
+            if safe:
+                return "wave links", used
         return "synonyms", used
 
     def escapes(self, target: Cell) -> list[tuple[float, float]]:
@@ -867,7 +914,7 @@ class _CoverModel:
     of the rest)."""
 
     def __init__(self, ledger: Ledger, local: frozenset[str], all_cells: dict, *, bridge: bool = True,
-                 synonyms: bool = True, report: bool = True):
+                 synonyms: bool = True, report: bool = True, wave_links: bool = True):
         self.ledger = ledger
         self.everyone = ledger.everyone_id if bridge else None
         measures = sorted(local if bridge else local - {ledger.everyone_id})
@@ -935,6 +982,18 @@ class _CoverModel:
             for j in range(len(self.super_boxes)):
                 vc, vp = self.var.get((c, j)), self.var.get((p, j))
                 if vc is None or vp is None or vc == vp:
+                    continue
+                rows += [nrow, nrow]
+                cols += [vc, vp]
+                data_ += [1.0, -1.0]
+                nrow += 1
+        # Measures equal within one wave (Ledger._wave_synonyms), in that wave's super-boxes.
+        for c, p, w in ledger.wave_synonyms if synonyms and wave_links else ():
+            if c not in local or p not in local:
+                continue
+            for j, sb in enumerate(self.super_boxes):
+                vc, vp = self.var.get((c, j)), self.var.get((p, j))
+                if vc is None or vp is None or vc == vp or any(ledger.box_wave[b] != w for b in sb):
                     continue
                 rows += [nrow, nrow]
                 cols += [vc, vp]
