@@ -682,7 +682,43 @@ def scale_total_from_a_model(site, truth, m) -> list[str]:
     return found
 
 
+def who_skipped_a_scale(site, truth, m) -> list[str]:
+    """L (found by the second red team). A sector's size (the composition table) minus its
+    respondents to a scale (the reproduction records' n by sector) is how many of the sector
+    skipped one of the scale's items: a small count (a zero of it says nothing about anyone's
+    answers). Checked against the true counts."""
+    from barometer import microdata as md
+
+    names = _sector_names()
+    sizes = {}
+    for t in own_tables(site):
+        if t.name == "composition_microdata":
+            for i in range(len(t.frame)):
+                sector = names.get(t.frame.iloc[i]["sector"], t.frame.iloc[i]["sector"])
+                for wave in ("2021", "2025"):
+                    if t.number(i, f"n {wave}") is not None:
+                        sizes[(sector, wave)] = t.number(i, f"n {wave}")
+    found = []
+    for t in every_own_download(site):
+        f = t.frame
+        if not {"source_id", "statistic", "recomputed", "group", "year"} <= set(f.columns):
+            continue
+        for i in range(len(f)):
+            r = f.iloc[i]
+            scale = {"B1-10": "climate", "B1-12": "preconditions"}.get(r["source_id"])
+            key = (names.get(r["group"], r["group"]), str(r["year"]))
+            if scale is None or r["statistic"] != "n" or key not in sizes or t.number(i, "recomputed") is None:
+                continue
+            skipped = sizes[key] - t.number(i, "recomputed")
+            group = truth[(truth["wave"].astype(str) == key[1]) & (truth["sector"] == key[0])]
+            true = int((~group[md.scale_items(scale)].notna().all(axis=1)).sum())
+            if skipped == true and small(skipped, m):
+                found.append(f"{key[0]} {key[1]}: {skipped:g} skipped an item of the {scale} scale")
+    return sorted(set(found))
+
+
 RED_TEAM = {
+    "who skipped a scale": who_skipped_a_scale,
     "scale total from a model": scale_total_from_a_model,
     "small sectors from the wave total": small_sectors_from_the_wave_total,
     "non-innovators from other totals": non_innovators_from_other_totals,

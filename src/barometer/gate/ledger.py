@@ -386,6 +386,62 @@ class Ledger:
                                                f"{measure.name} (implied by published counts)", measure.design)
         return out
 
+    def _skipped(self, cells: dict) -> None:
+        """Who skipped: where a measure of who answered (``x answered``, ``complete on ...``,
+        ``has a ... scale``) and a measure it lies within are both published for one group, their
+        difference is a count too (those of the group who did not answer), as a second red team
+        found (a sector's size minus its respondents to a scale; its innovators minus a model's
+        sample). The wholes: everyone, the declared supersets, and every published measure that
+        holds each organisation of the answered (by rows: a reader knows that a model of
+        innovators is fitted on innovators), where the remainder is small in a group both are
+        published for. Each such pair becomes a partition, whole = answered + skipped, with the skipped
+        as a measure of its own, so that ``_implied`` checks it like any published count. A
+        zero of it (nobody skipped) says nothing about anyone's answers (``design``)."""
+        groups: dict[str, set[frozenset]] = defaultdict(set)
+        for c in cells.values():
+            if c.boxes:
+                groups[c.measure].add(c.boxes)
+        supersets: dict[str, set[str]] = defaultdict(set)
+        for c, p in self.subsets:
+            supersets[c].add(p)
+        added = 0
+        for a in sorted(groups):
+            name = self.measures[a].name
+            if a == self.everyone_id or not (_answering_term(name) or name.startswith("has a ")):
+                continue
+            mask, waves = self.measures[a].mask, self.measures[a].waves
+            holding = {q for q in groups if q != a and groups[q] & groups[a] and waves <= self.measures[q].waves
+                       and not (mask & ~self.measures[q].mask).any()}
+            for p in sorted(holding | supersets[a] | ({self.everyone_id} if self.everyone_id else set())):
+                if p not in self.measures or not groups[a] & groups.get(p, set()):
+                    continue
+                whole, part = self.measures[p], self.measures[a]
+                # (only where the remainder is small in a group both are published for: elsewhere
+                # it is no count to protect, and the partition would only make models larger)
+                if not any(self.rules.sensitive(int(np.count_nonzero(whole.mask & ~part.mask & rows)), True)
+                           for rows in (self._rows_in(b) for b in groups[a] & groups[p])):
+                    continue
+                rest = Measure.of(f"({whole.name}) & not ({part.name})", whole.mask & ~part.mask, whole.waves,
+                                  design=True, supersets=(p,))
+                if not rest.mask.any() or rest.id in self.measures:
+                    continue
+                self.measures[rest.id] = rest
+                self.alias[rest.id] = rest.id
+                entry = (p, tuple(sorted((a, rest.id))), False)
+                self.partitions.append(entry)
+                # Only the skipped's own model needs the partition: in any other it adds an
+                # unknown with one equation (nothing about the rest), and would crowd out the
+                # near relations (see local_measures).
+                self.partition_of[rest.id].append(entry)
+                self.neighbours[rest.id] |= {p, a}
+                added += 1
+        self.partitions.sort()
+        self.skipped_partitions = added
+
+    def _rows_in(self, boxes: frozenset) -> np.ndarray:
+        """Which rows of the file lie in ``boxes``."""
+        return np.isin(self.box_of_row, np.fromiter(boxes, dtype=np.int32))
+
     #: The largest number of measures in one attacker's model (see local_measures).
     MAX_LOCAL = 120
     #: A measure in more partitions than this is a hub (see local_measures).
@@ -573,6 +629,7 @@ class Ledger:
     def solve(self, *, time_limit: float = 10.0) -> Outcome:
         start = time.perf_counter()
         cells, holders, of_value = self._cells()
+        self._skipped(cells)
         cells.update(self._implied(cells))
         self.holder_count = {k: len(v) for k, v in holders.items()}
         # Structural means zero by the relations alone: decided before the report's numbers are
