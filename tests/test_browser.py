@@ -304,3 +304,15 @@ def test_one_search_field_in_a_wide_window_and_one_in_a_narrow_one(visit):
         page.locator("button.search-button__button").filter(visible=True).first.click()
         page.wait_for_selector("#pst-search-dialog input, .search-button__wrapper.show input", state="visible",
                                timeout=5000)
+
+
+def test_the_appendix_tables_fit_the_page_at_1280_px(visit):
+    """A reader sees every column of the fidelity and scorecard tables without scrolling sideways
+    (the fidelity summary once had nine columns, the last ones cut off at the text's edge)."""
+    v = visit()
+    for path in ("book/appendices/fidelity.html", "book/appendices/scorecard.html"):
+        page = v.open(path)
+        wide = page.eval_on_selector_all(
+            "article table", "ts => ts.filter(t => t.closest('details:not([open])') === null && "
+                             "t.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.innerText.slice(0, 60))")
+        assert wide == [], f"{path}: {wide}"

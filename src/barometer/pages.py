@@ -79,6 +79,7 @@ FIDELITY_COLUMNS = {
     "source_id": ("report table or figure", None), "year": ("wave", None), "group": ("group", None),
     "item": ("item", None), "statistic": ("statistic", None), "published": ("published", 1),
     "recomputed": ("recomputed", 1), "erratum": ("erratum", None), "known_miss": ("known miss", "yes/no"),
+    "why": ("why", None),
 }
 
 
@@ -115,13 +116,19 @@ def fidelity_page() -> str:
            "data is compared: **calibration targets** should be met within the printed rounding; "
            "**held-out** numbers were not used by the generator and show how realistic its assumed relations "
            "between variables are.", "",
-           "## Summary", "", markdown_table(_readable(summ, FIDELITY_COLUMNS)), "",
+           # (one column per kind of number: nine measures side by side would not fit the page)
+           "## Summary", "", markdown_table(_readable(summ, FIDELITY_COLUMNS).map(_number_text)
+                                            .set_index("kind of number").T.rename_axis("measure").reset_index()), "",
            "## Calibration targets not met", ""]
     misses = rec[(rec["role"] == "calibration") & ~rec["within"]]
     if misses.empty:
         out.append("None.")
     else:
-        cols = ["source_id", "year", "group", "item", "statistic", "published", "recomputed", "erratum", "known_miss"]
+        cols = ["source_id", "year", "item", "published", "recomputed", "why"]
+        misses = misses.assign(
+            item=[f"{i or g} ({s})" for i, g, s in zip(misses["item"], misses["group"], misses["statistic"], strict=True)],
+            why=[f"erratum {e}" if e else "known miss" if k else "" for e, k in
+                 zip(misses["erratum"], misses["known_miss"], strict=True)])
         out.append(markdown_table(_readable(misses[cols], FIDELITY_COLUMNS)))
     held_out = fidelity.by_source(rec[rec["role"] == "held-out"])
     out += ["", "## Held-out numbers by source", "", markdown_table(_readable(held_out, FIDELITY_COLUMNS)), "",
@@ -131,6 +138,13 @@ def fidelity_page() -> str:
             f"{utility['pmse']:.4f} against a null expectation of {utility['null_expectation']:.4f} "
             f"(ratio {utility['ratio']:.1f}): the waves differ, as they should, since the report's two waves differ.", ""]
     return "\n".join(out)
+
+
+def _number_text(v):
+    """A number as a reader writes it (584, not 584.0); anything else as it is."""
+    import numbers
+
+    return f"{v:g}" if isinstance(v, numbers.Real) and not isinstance(v, bool) and v == v else v
 
 
 def markdown_table(df) -> str:

@@ -83,15 +83,23 @@ def markdown(rec: pd.DataFrame) -> str:
     if misses.empty:
         out += ["Every compared number is reproduced within tolerance.", ""]
     else:
+        item = [i if isinstance(i, str) and i else v for i, v in zip(misses["item"], misses["variable"], strict=True)]
+        # (seven columns, so that the table fits the page: the table with its wave, the item with
+        # its group and statistic)
         shown = misses.assign(
             chapter=[c[:2].lstrip("0") if c[:2].isdigit() else c for c in misses["chapter"]],
-            item=[i if isinstance(i, str) and i else v for i, v in zip(misses["item"], misses["variable"], strict=True)],
+            where=[f"{t} ({y})" if str(y) not in ("", "nan", "<NA>") else t
+                   for t, y in zip(misses["source_id"], misses["year"], strict=True)],
+            item=[", ".join(str(x) for x in parts if str(x) not in ("", "nan", "<NA>"))
+                  for parts in zip(item, misses["group"], misses["statistic"], strict=True)],
             recomputed=[_rounded(v) for v in misses["recomputed"]], difference=[_rounded(v) for v in misses["difference"]])
-        cols = ["chapter", "role", "source_id", "year", "group", "item", "statistic", "published", "recomputed",
-                "difference"]
+        cols = ["chapter", "role", "where", "item", "published", "recomputed", "difference"]
         out += [f"{len(misses)} of {len(rec)} comparisons lie outside their tolerance (chapter by number; the "
-                "item, or the variable where the report names no item):", "",
-                markdown_table(shown[[c for c in cols if c in shown]].rename(columns={"source_id": "report table"})), ""]
+                "report's table with its wave; the item, or the variable where the report names no item, with "
+                "its group and statistic):", "",
+                markdown_table(shown[[c for c in cols if c in shown]].rename(columns={"where": "report table (wave)",
+                                                                                     "chapter": "ch."})),
+                ""]
     out += ["The records themselves are downloadable per chapter (see the downloads appendix).", ""]
     return "\n".join(out)
 
