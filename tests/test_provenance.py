@@ -120,10 +120,13 @@ def test_the_held_out_fidelity_is_what_the_fidelity_appendix_shows():
     from barometer import pages
 
     held = fidelity.held_out_summary()
-    row = next(line for line in pages.fidelity_page().splitlines() if line.startswith("| held-out |"))
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[1:3] == [str(held.numbers), str(held.within)]
-    assert float(cells[6]) == pytest.approx(held.median_error)
+    # (the summary has one row per measure and one column per kind of number)
+    rows = {cells[0]: cells for cells in ([c.strip() for c in line.strip("|").split("|")]
+                                          for line in pages.fidelity_page().split("## Summary")[1].splitlines()
+                                          if line.startswith("| "))}
+    column = rows["measure"].index("held-out")
+    assert [rows["numbers compared"][column], rows["within rounding"][column]] == [str(held.numbers), str(held.within)]
+    assert float(rows["median error (points)"][column]) == pytest.approx(held.median_error)
 
 
 # --------------------------------------------------------------------------- the rule, on markdown
