@@ -641,6 +641,27 @@ def small_sectors_from_the_wave_total(site, truth, m) -> list[str]:
     return found
 
 
+#: The annex tables whose n by sector is the number of respondents to a scale.
+SCALE_TABLES = {"B1-10": "climate", "B1-12": "preconditions"}
+
+
+def scale_respondents(site: Path) -> dict[tuple[str, str, str], float]:
+    """The respondents to each scale by sector and wave, as the reproduction records show them
+    (recomputed n of Tables B1-10 and B1-12): {(scale, sector, wave): n}."""
+    names = _sector_names()
+    out = {}
+    for t in every_own_download(site):
+        f = t.frame
+        if not {"source_id", "statistic", "recomputed", "group", "year"} <= set(f.columns):
+            continue
+        for i in range(len(f)):
+            r = f.iloc[i]
+            scale = SCALE_TABLES.get(r["source_id"])
+            if scale is not None and r["statistic"] == "n" and t.number(i, "recomputed") is not None:
+                out[(scale, names.get(r["group"], r["group"]), str(r["year"]))] = t.number(i, "recomputed")
+    return out
+
+
 def scale_total_from_a_model(site, truth, m) -> list[str]:
     """K (found by a second red team). A model's sample, printed as "N organisations", is
     everyone with the scale's score in that wave when the model needs it; minus the scale's
@@ -656,19 +677,11 @@ def scale_total_from_a_model(site, truth, m) -> list[str]:
         printed |= {float(n.replace(",", "")) for n in re.findall(r"(\d[\d,]*) organisations", text)}
     sectors = {names.get(r["sector"], r["sector"]) for t in own_tables(site) if t.name == "composition_microdata"
                for _, r in t.frame.iterrows()}
+    respondents = scale_respondents(site)
     found = []
-    for source, scale in (("B1-10", "climate"), ("B1-12", "preconditions")):
-        shown = {}
-        for t in every_own_download(site):
-            f = t.frame
-            if not {"source_id", "statistic", "recomputed", "group", "year"} <= set(f.columns):
-                continue
-            for i in range(len(f)):
-                r = f.iloc[i]
-                if r["source_id"] == source and str(r["year"]) == "2025" and r["statistic"] == "n":
-                    group = names.get(r["group"], r["group"])
-                    if group in sectors and t.number(i, "recomputed") is not None:
-                        shown[group] = t.number(i, "recomputed")
+    for scale in SCALE_TABLES.values():
+        shown = {sector: n for (s, sector, wave), n in respondents.items()
+                 if s == scale and wave == "2025" and sector in sectors}
         rest_of = sectors - set(shown)  # (hidden, or not in the table at all)
         if len(rest_of) != 1:
             continue
@@ -699,17 +712,10 @@ def who_skipped_a_scale(site, truth, m) -> list[str]:
                     if t.number(i, f"n {wave}") is not None:
                         sizes[(sector, wave)] = t.number(i, f"n {wave}")
     found = []
-    for t in every_own_download(site):
-        f = t.frame
-        if not {"source_id", "statistic", "recomputed", "group", "year"} <= set(f.columns):
-            continue
-        for i in range(len(f)):
-            r = f.iloc[i]
-            scale = {"B1-10": "climate", "B1-12": "preconditions"}.get(r["source_id"])
-            key = (names.get(r["group"], r["group"]), str(r["year"]))
-            if scale is None or r["statistic"] != "n" or key not in sizes or t.number(i, "recomputed") is None:
-                continue
-            skipped = sizes[key] - t.number(i, "recomputed")
+    for (scale, *key), n in scale_respondents(site).items():
+        key = tuple(key)
+        if key in sizes:
+            skipped = sizes[key] - n
             group = truth[(truth["wave"].astype(str) == key[1]) & (truth["sector"] == key[0])]
             true = int((~group[md.scale_items(scale)].notna().all(axis=1)).sum())
             if skipped == true and small(skipped, m):
