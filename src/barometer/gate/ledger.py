@@ -404,7 +404,6 @@ class Ledger:
         supersets: dict[str, set[str]] = defaultdict(set)
         for c, p in self.subsets:
             supersets[c].add(p)
-        added = 0
         for a in sorted(groups):
             name = self.measures[a].name
             if a == self.everyone_id or not (_answering_term(name) or name.startswith("has a ")):
@@ -434,9 +433,7 @@ class Ledger:
                 # near relations (see local_measures).
                 self.partition_of[rest.id].append(entry)
                 self.neighbours[rest.id] |= {p, a}
-                added += 1
         self.partitions.sort()
-        self.skipped_partitions = added
 
     def _rows_in(self, boxes: frozenset) -> np.ndarray:
         """Which rows of the file lie in ``boxes``."""
