@@ -61,6 +61,14 @@ book: setup ## Execute the chapters that changed and build the site into _build/
 	$(BIN)/barometer build $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 	@echo "open _build/html/index.html"
 
+pdf: setup browser ## Print the built book and each chapter to PDF into _build/pdf (after make book)
+	@test -f _build/html/index.html || $(MAKE) --no-print-directory book
+	$(BIN)/barometer pdf
+
+release: setup browser ## Release: make release VERSION=x.y.z (clean tree, tests, stamp, site, PDF, archives, tag)
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
+	$(BIN)/python -m barometer.release run --version "$(VERSION)"
+
 edition: setup ## Build one edition: make edition SECTOR=Gemeente
 	@test -n "$(SECTOR)" || { echo "usage: make edition SECTOR=Gemeente"; exit 2; }
 	$(BIN)/barometer build -p sector "$(SECTOR)" --out _build/editions/$(SECTOR) $(ARGS)
@@ -102,4 +110,4 @@ clean: ## Remove the built site, executed chapters and caches (keeps .venv)
 distclean: clean ## Also remove .venv and vendored MathJax
 	rm -rf $(VENV) book/_static/mathjax
 
-.PHONY: help setup browser book edition editions test lint bench lab lock clean distclean
+.PHONY: help setup browser book pdf release edition editions test lint bench lab lock clean distclean

@@ -106,6 +106,29 @@ def editions_cmd(out, only, jobs, force, no_progress) -> None:
     click.echo(f"{len(built)} edition(s), {sum(built.values())} rebuilt: {Path(out) / 'index.html'}")
 
 
+@main.command("pdf")
+@click.option("--site", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The built site to print (default: _build/html).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the PDFs (default: _build/pdf).")
+@click.option("--book-only", is_flag=True, help="Only the book's PDF, not one per chapter.")
+def pdf_cmd(site, out, book_only) -> None:
+    """Print the built book, and each chapter, to PDF (reader's view, no code)."""
+    from . import pdf
+
+    site = site or paths.HTML
+    out = out or paths.BUILD / "pdf"
+    if not (site / "index.html").exists():
+        _fail(f"no built site in {site}: run `make book` first")
+    try:
+        report = pdf.build(site.resolve(), out.resolve(), chapters=not book_only)
+    except RuntimeError as exc:
+        _fail(str(exc))
+    linked = pdf.link_pdfs(site, out)
+    click.echo(f"{out / pdf.BOOK_PDF}: {report['bytes'] / 1e6:.1f} MB, {len(report['pages'])} chapter PDFs, "
+               f"{report['seconds']} s; linked from {linked} pages of {site}")
+
+
 @main.command("run")
 @click.argument("chapter")
 @click.option("-p", "--parameter", "pairs", multiple=True, nargs=2, metavar="NAME VALUE", help=PARAM_HELP)

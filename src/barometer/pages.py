@@ -232,9 +232,9 @@ def after_execution(root: Path, chapters: Path, cache: dict | None = None) -> li
     folder = root / APPENDICES
     if not folder.is_dir():
         return []  # a project without appendices (e.g. a test fixture)
-    from . import scorecard
+    from . import citation, scorecard
 
-    written = []
+    written = citation.write_files(folder / "files")
     rec = scorecard.collect(chapters)
     written.append(_write(folder / "scorecard.md", scorecard.markdown(rec)))
     written.append(_write(folder / "status.md", status_page(chapters, cache or {})))
@@ -305,7 +305,10 @@ def downloads_page(root: Path, chapters: Path) -> str:
             _zip_package(name, folder / "files" / f"{name}.zip")
             out.append(f"| {name} | {LICENCES[name]} | {{download}}`{name}.zip <files/{name}.zip>` |")
     out += ["", "Load them in Python with `pandas.read_csv` or `frictionless.Package('datapackage.json')`, "
-            "in R with `read.csv` or the `frictionless` package.", ""]
+            "in R with `read.csv` or the `frictionless` package.", "",
+            "To cite one of the report's numbers: {download}`cite-numbers.csv <files/cite-numbers.csv>` "
+            "gives each a citation line (its table, figure or section, its row in the published data and "
+            "this compendium's version; see [How to cite](cite.md)).", ""]
     files = chapters / paths.FILES
     out += ["Per chapter, each table and figure with what it holds (the first sentence of its caption) and "
             "the data it comes from: *published* (the report's numbers), *synthetic* (the stand-in "

@@ -1,6 +1,11 @@
 """A small Sphinx extension for the book's HTML (loaded from ``_config.yml``).
 
-Four jobs:
+Five jobs:
+
+* **The version.** The site says which version of the compendium it shows: a banner on every
+  page, a line in the footer, and the substitutions ``{{ version }}`` and ``{{ released }}`` that
+  the cite page uses, all read from ``barometer.__version__`` (written once; see
+  :mod:`barometer.release`).
 
 * **Source notebooks.** A chapter page is rendered from the *executed* notebook under
   ``book/chapters/``, which is not in the repository. Students want the notebook they can change
@@ -35,7 +40,7 @@ import re
 import shutil
 from pathlib import Path
 
-from . import paths
+from . import __released__, __version__, paths
 
 #: Where the source notebooks are copied in the site.
 SOURCE_DIR = "_notebooks"
@@ -196,8 +201,24 @@ def memoising_english():
     return MemoisingEnglish
 
 
+def stamp_version(app, config) -> None:
+    """The compendium's version into Sphinx's own fields, the theme's banner and footer, and the
+    MyST substitutions (see the module's docstring)."""
+    config.version = config.release = __version__
+    options = dict(config.html_theme_options or {})
+    options["announcement"] = (f'<span class="edition-version">Barometer {__version__} '
+                               f'(released {__released__})</span>')
+    footer = options.get("extra_footer", "")
+    options["extra_footer"] = f"<p>Barometer {__version__}, released {__released__}.</p>\n{footer}"
+    config.html_theme_options = options
+    config.myst_substitutions = {**(config.myst_substitutions or {}),
+                                 "version": __version__, "released": __released__}
+
+
 def setup(app):
     from sphinx import search
+
+    app.connect("config-inited", stamp_version)
 
     # Sphinx looks its search languages up in this table; there is no other way to add one.
     search.languages["en"] = memoising_english()
