@@ -162,10 +162,9 @@ def archive(version: str, root: Path, *, site: Path, pdf: Path | None, out: Path
     made = [_tar(out / f"{name}-site.tar.gz", _folder(site, f"{name}-site"))]
     if pdf is not None and pdf.is_dir():
         made.append(_tar(out / f"{name}-pdf.tar.gz", _folder(pdf, f"{name}-pdf")))
-    data = [(root / "data" / p, f"{name}-data/{p}") for p in
-            (Path(line) for line in git("ls-files", "data", root=root).splitlines())]
-    made.append(_tar(out / f"{name}-data.tar.gz", [(root / "CITATION.cff", f"{name}-data/CITATION.cff"),
-                                                    *((f, n.replace("/data/", "/", 1)) for f, n in data)]))
+    data = [(root / p, f"{name}-data/{Path(p).relative_to('data').as_posix()}")
+            for p in git("ls-files", "data", root=root).splitlines()]
+    made.append(_tar(out / f"{name}-data.tar.gz", [(root / "CITATION.cff", f"{name}-data/CITATION.cff"), *data]))
     source = [(root / p, f"{name}/{p}") for p in git("ls-files", root=root).splitlines() if (root / p).is_file()]
     made.append(_tar(out / f"{name}-source.tar.gz", source))
     sums = "".join(f"{hashlib.sha256(a.read_bytes()).hexdigest()}  {a.name}\n" for a in made)
