@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import importlib.metadata
+import io
 import json
 import re
 import shutil
