@@ -143,7 +143,7 @@ def test_release_archives_verify_and_are_reproducible(site, tmp_path):
     first = release.archive("9.9.9", ROOT, site=site, pdf=None, out=tmp_path / "a")
     again = release.archive("9.9.9", ROOT, site=site, pdf=None, out=tmp_path / "b")
     assert [p.name for p in first] == ["barometer-9.9.9-site.tar.gz", "barometer-9.9.9-data.tar.gz",
-                                       "barometer-9.9.9-source.tar.gz"]
+                                       f"barometer-{__version__}-py3-none-any.whl", "barometer-9.9.9-source.tar.gz"]
     assert release.verify(tmp_path / "a") == []
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
     sums = subprocess.run(["sha256sum", "--check", "SHA256SUMS"], cwd=tmp_path / "a", capture_output=True, text=True)
@@ -285,3 +285,60 @@ def test_the_workflows_run_only_the_readme_commands_and_make_targets():
     uses = [step.get("uses", "") for job in release["jobs"].values() for step in job["steps"]]
     assert any(u.startswith("actions/deploy-pages") for u in uses)
     assert any(u.startswith("softprops/action-gh-release") for u in uses)
+
+
+# ------------------------------------------------------------------ a downloaded notebook runs
+@pytest.mark.parametrize("nb_path", sorted(paths.NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_every_notebook_opens_with_how_to_run_it_outside_a_clone(nb_path):
+    import nbformat
+
+    from barometer import install_note
+
+    nb = nbformat.read(nb_path, as_version=4)
+    assert install_note.has_install_cell(nb), nb_path.name
+
+
+@pytest.mark.slow
+def test_the_site_hides_the_install_cell_and_opens_with_the_title(site):
+    page = (site / "book" / "chapters" / "01_who_took_part.html").read_text(encoding="utf-8")
+    assert "Running this notebook outside a clone" not in page
+    article = page[page.index('<article class="bd-article">'):]
+    assert re.search(r"<article[^>]*>\s*<section[^>]*>\s*<h1>", article)
+
+
+@pytest.mark.slow
+def test_a_notebook_downloaded_from_the_site_runs_against_the_installed_wheel(site, tmp_path):
+    """The release's wheel, installed into a fresh virtual environment outside the repository,
+    runs a chapter notebook as the site offers it for download. (The environment reaches the
+    locked dependencies through a path file into the project's .venv, so that no package is
+    downloaded: the package itself comes only from the wheel.)"""
+    import os
+    import sysconfig
+
+    made = release.wheel(ROOT, tmp_path / "dist")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    site_packages = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                        capture_output=True, text=True, check=True).stdout.strip())
+    (site_packages / "locked_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site_packages),
+                    str(made)], check=True)
+    work = tmp_path / "downloads"
+    work.mkdir()
+    notebook = work / "01_who_took_part.ipynb"
+    shutil.copyfile(site / "_notebooks" / notebook.name, notebook)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
+    env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
+    where = subprocess.run([str(py), "-c", "import barometer, barometer.paths as p; print(barometer.__file__); "
+                            "print(p.ROOT); print(p.DATA)"], cwd=work, env=env, capture_output=True, text=True)
+    assert where.returncode == 0, where.stderr
+    module, root, data = where.stdout.split()
+    assert module.startswith(str(site_packages)) and not module.startswith(str(ROOT))
+    assert root == str(work / "barometer-output") and data.startswith(str(site_packages))
+    run = subprocess.run([str(py), "-m", "papermill", notebook.name, "executed.ipynb", "--cwd", str(work),
+                          "--kernel", "python3", "--no-progress-bar"], cwd=work, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    outputs = work / "barometer-output"
+    assert any(outputs.rglob("*.csv")), "the chapter wrote its tables into the output folder"
+    assert not any(p.name == "barometer-output" for p in ROOT.iterdir())

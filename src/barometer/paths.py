@@ -16,6 +16,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT_MARKERS = ("_toc.yml", "pyproject.toml")
+PACKAGE = Path(__file__).resolve().parent
+#: The data a wheel of the package carries (barometer.release.wheel puts them there), so that a
+#: chapter notebook downloaded from the site runs without a clone.
+PACKAGED_DATA = PACKAGE / "_data"
+#: Outside a clone: the folder a chapter writes its outputs and caches into (default
+#: ``./barometer-output`` beside the notebook being run).
+HOME_ENV = "BAROMETER_HOME"
 
 
 def _find_root() -> Path:
@@ -23,18 +30,20 @@ def _find_root() -> Path:
     if env:
         return Path(env).resolve()
     # An editable install keeps the package at <root>/src/barometer.
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent, *Path.cwd().resolve().parents, Path.cwd().resolve()):
+    for candidate in (PACKAGE.parent.parent, *Path.cwd().resolve().parents, Path.cwd().resolve()):
         if all((candidate / m).exists() for m in ROOT_MARKERS):
             return candidate
+    if PACKAGED_DATA.is_dir():  # installed from the release's wheel
+        return Path(os.environ.get(HOME_ENV) or Path.cwd() / "barometer-output").resolve()
     raise RuntimeError(
         "cannot find the repository root (a folder with _toc.yml and pyproject.toml); "
-        "set BAROMETER_ROOT"
+        "set BAROMETER_ROOT, or install the package from the release's wheel"
     )
 
 
 ROOT = _find_root()
-DATA = ROOT / "data"
+INSTALLED = not all((ROOT / m).exists() for m in ROOT_MARKERS) and PACKAGED_DATA.is_dir()
+DATA = PACKAGED_DATA if INSTALLED else ROOT / "data"
 PUBLISHED = DATA / "published"
 CODEBOOK = DATA / "codebook"
 SYNTHETIC = DATA / "synthetic"
@@ -43,7 +52,6 @@ BOOK = ROOT / "book"
 CHAPTERS = BOOK / "chapters"
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
-PACKAGE = Path(__file__).resolve().parent
 
 INPUT_LOG_ENV = "BAROMETER_INPUT_LOG"
 #: Where a running chapter writes its downloads and records (set by the pipeline to the

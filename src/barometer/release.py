@@ -9,7 +9,8 @@
    are written) and the copies other tools read (``CITATION.cff``, ``.zenodo.json``, the data
    packages), and the changelog's *Unreleased* heading; committed;
 4. ``make book pdf``: the site, the PDFs and the data packages of that commit;
-5. ``archive``: one ``.tar.gz`` per artefact (site, PDFs, data packages, the source) with a
+5. ``archive``: one ``.tar.gz`` per artefact (site, PDFs, data packages, the source) and the
+   package's wheel with the data it needs (``wheel``: what a downloaded notebook runs on), with a
    ``SHA256SUMS`` file into ``_build/release/``; then the tag ``vX.Y.Z``.
 
 The workflow in ``.github/workflows/`` runs the same target on a tag and uploads what it wrote:
@@ -24,6 +25,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -165,11 +167,47 @@ def archive(version: str, root: Path, *, site: Path, pdf: Path | None, out: Path
     data = [(root / p, f"{name}-data/{Path(p).relative_to('data').as_posix()}")
             for p in git("ls-files", "data", root=root).splitlines()]
     made.append(_tar(out / f"{name}-data.tar.gz", [(root / "CITATION.cff", f"{name}-data/CITATION.cff"), *data]))
+    made.append(wheel(root, out))
     source = [(root / p, f"{name}/{p}") for p in git("ls-files", root=root).splitlines() if (root / p).is_file()]
     made.append(_tar(out / f"{name}-source.tar.gz", source))
     sums = "".join(f"{hashlib.sha256(a.read_bytes()).hexdigest()}  {a.name}\n" for a in made)
     (out / "SHA256SUMS").write_text(sums)
     return made
+
+
+#: The data folders a wheel carries (what the chapters read; the report's text is not among them).
+WHEEL_DATA = ("published", "codebook", "synthetic", "qualitative")
+
+
+def wheel(root: Path, out: Path) -> Path:
+    """A wheel of the package that carries the data its chapters read (under ``barometer/_data``;
+    see ``paths.PACKAGED_DATA``), so that a chapter notebook downloaded from the site runs after
+    ``pip install`` of this one file. Built from a copy of the committed sources."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="barometer-wheel-") as tmp:
+        copy = Path(tmp) / "barometer"
+        for name in git("ls-files", "src", "pyproject.toml", "README.md", "LICENSE", "LICENSE-CC-BY-4.0.md",
+                        root=root).splitlines():
+            target = copy / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / name, target)
+        for name in git("ls-files", *(f"data/{d}" for d in WHEEL_DATA), root=root).splitlines():
+            target = copy / "src" / "barometer" / "_data" / Path(name).relative_to("data")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / name, target)
+        pyproject = copy / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text().replace('barometer = ["py.typed"]',
+                                                           'barometer = ["py.typed", "_data/**/*"]'))
+        # (SOURCE_DATE_EPOCH: the wheel's members get a fixed time, so the same sources give the same bytes)
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)}
+        built = Path(tmp) / "dist"
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                        "--wheel-dir", str(built), str(copy)], check=True, env=env)
+        (made,) = built.glob("barometer-*.whl")  # (named by the version in the sources, stamped or not)
+        out.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy(made, out / made.name))
 
 
 def verify(out: Path) -> list[str]:
@@ -185,7 +223,7 @@ def verify(out: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m barometer.release", description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["run", "check", "stamp", "archive", "verify"])
+    parser.add_argument("step", choices=["run", "check", "stamp", "archive", "verify", "wheel"])
     parser.add_argument("--version", default=None)
     parser.add_argument("--date", default=dt.date.today().isoformat())
     parser.add_argument("--site", type=Path, default=paths.HTML)
@@ -205,6 +243,8 @@ def main(argv: list[str] | None = None) -> None:
         elif args.step == "stamp":
             for path in stamp(args.version, args.date, root):
                 print(f"stamped {path.relative_to(root)}")
+        elif args.step == "wheel":
+            print(f"wrote {wheel(root, args.out)}")
         elif args.step == "archive":
             for path in archive(args.version or __version__, root, site=args.site, pdf=args.pdf, out=args.out):
                 print(f"wrote {path}")
