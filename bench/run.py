@@ -6,6 +6,7 @@ Measured on a temporary copy of the project so that the real site and caches are
 - no-change rebuild: the same command again;
 - one-chapter change: a sentence of one chapter's source edited, then the same command;
 - all editions: ``barometer editions`` (every sector and the Dutch-label book);
+- PDF: ``barometer pdf`` on the clean build's site (the book and every page), and the book's size;
 - own edition: ``barometer build -p source FILE --out DIR`` on the own-data test fixture (execution,
   the output check's ledger and rendering, the site), cold, beside the clean synthetic build;
 - baseline: ``jupyter-book build`` with ``execute_notebooks: force`` on the same notebooks
@@ -79,6 +80,12 @@ def main() -> None:
         clean = timed(build, env, copy, "clean")
         rows.append(("clean build (barometer build)", clean,
                      f"target <= 60 s and <= 0.5 x baseline; peak {PEAK['clean']:.0f} MB"))
+        pdf_out = Path(tmp) / "pdf"
+        printed = timed([str(BIN / "barometer"), "pdf", "--site", str(copy / "_build" / "html"), "--out", str(pdf_out)],
+                        env, copy, "pdf")
+        book_mb = (pdf_out / "barometer.pdf").stat().st_size / 1e6
+        rows.append(("PDF of the book and of each page (barometer pdf)", printed,
+                     f"target <= 60 s; the book's PDF {book_mb:.1f} MB (target <= 15 MB); peak {PEAK['pdf']:.0f} MB"))
         fixture = copy / "tests" / "fixtures" / "own_microdata.csv"
         own_cmd = [str(BIN / "barometer"), "build", "-p", "source", str(fixture), "--out", str(Path(tmp) / "own"),
                    "--no-progress"]

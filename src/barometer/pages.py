@@ -234,7 +234,8 @@ def after_execution(root: Path, chapters: Path, cache: dict | None = None) -> li
         return []  # a project without appendices (e.g. a test fixture)
     from . import citation, scorecard
 
-    written = citation.write_files(folder / "files")
+    citation.write_files(folder / "files")  # (the cite page's BibTeX, APA and citation lines)
+    written = []
     rec = scorecard.collect(chapters)
     written.append(_write(folder / "scorecard.md", scorecard.markdown(rec)))
     written.append(_write(folder / "status.md", status_page(chapters, cache or {})))
