@@ -239,6 +239,9 @@ def test_every_chapter_has_its_pdf_and_the_site_links_only_pdfs_it_holds(site, p
     pdf.link_pdfs(copy, out)
     chapter = (copy / "book" / "chapters" / "01_who_took_part.html").read_text(encoding="utf-8")
     assert chapter.count('class="pdf-line"') == 1
+    # under the article's title, where a reader sees it (not in the theme's print-only header)
+    article = chapter[chapter.index('<article class="bd-article"'):]
+    assert re.search(r'<h1>1\. Who took part.*?</h1>\n<p class="pdf-line">', article, re.S)
 
 
 # ------------------------------------------------------------------ the workflows

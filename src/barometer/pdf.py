@@ -193,9 +193,12 @@ def link_pdfs(site: Path, out: Path, root: Path | None = None) -> int:
                             'this page</a>')
         line = f'<p class="pdf-line">PDF (printed from this version, without code): {" · ".join(parts)}</p>'
         text = _PDF_LINE.sub("", page.read_text(encoding="utf-8"))
-        if "</h1>" not in text:
+        # under the article's title (the theme's print header, before the article, has one too)
+        article = text.find('<article class="bd-article"')
+        title = text.find("</h1>", article) if article >= 0 else -1
+        if title < 0:
             continue
-        text = text.replace("</h1>", "</h1>\n" + line, 1)
+        text = text[:title] + "</h1>\n" + line + text[title + len("</h1>"):]
         paths.write_atomically(page, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
         linked += 1
     return linked
