@@ -18,6 +18,7 @@ import pytest
 from conftest import build_edition, edition_chapters
 from test_provenance import figure_cases, figure_problems
 
+import barometer
 from barometer import fidelity, paths
 from barometer.chapter import RECORDS
 from barometer.gate.rules import MARK
@@ -154,6 +155,7 @@ def test_reproduction_records_exist_and_calibration_targets_are_met(site, stem):
 def test_the_variant_edition_states_its_parameters_and_differs(variant_site, site):
     page = chapter_page(variant_site, "01_who_took_part")
     assert "Edition with parameters" in page and "sector = Gemeente" in page and "year = 2021" in page
+    assert f"Barometer {barometer.__version__} (released {barometer.__released__})" in page  # and its version
     assert "own_microdata.csv" in page and str(OWN.parent) not in page  # the file, not its path
     assert visible_text(chapter_page(site, "01_who_took_part")) != visible_text(page)
     for stem in CHAPTERS:

@@ -206,8 +206,10 @@ def stamp_version(app, config) -> None:
     MyST substitutions (see the module's docstring)."""
     config.version = config.release = __version__
     options = dict(config.html_theme_options or {})
-    options["announcement"] = (f'<span class="edition-version">Barometer {__version__} '
-                               f'(released {__released__})</span>')
+    version = f'<span class="edition-version">Barometer {__version__} (released {__released__})</span>'
+    # (an edition's banner already states its parameters: the version follows them)
+    edition = options.get("announcement")
+    options["announcement"] = f"{edition} · {version}" if edition else version
     footer = options.get("extra_footer", "")
     options["extra_footer"] = f"<p>Barometer {__version__}, released {__released__}.</p>\n{footer}"
     config.html_theme_options = options
