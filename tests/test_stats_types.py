@@ -29,7 +29,7 @@ def test_rest_of_feeds_an_exact_test():
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    ((50, 10, 50, 10), "not smaller"),      # the group is the whole table
+    ((50, 10, 50, 20), "not larger"),       # the group is bigger than the whole table
     ((10, 100, 90, 50), "incompatible"),    # 45 yes in the group but only 10 in the total
     ((100, 100, 0, 50), "incompatible"),    # the rest would need 100 yes out of 50
 ])

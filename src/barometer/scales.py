@@ -21,6 +21,7 @@ scale score on all items does.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,6 +79,10 @@ class OneFactor:
     loadings: pd.Series
     uniqueness: pd.Series
     n: int
+    #: Whether the fit converged to a proper solution (every uniqueness between 0.005 and 1).
+    #: A Heywood case (a uniqueness at zero or above one) or a fit that did not converge gives
+    #: estimates that mean nothing: omega is then not computable (NaN), not a number with a warning.
+    converged: bool = True
 
     @property
     def communality(self) -> pd.Series:
@@ -90,13 +95,20 @@ class OneFactor:
 
     @property
     def omega(self) -> float:
-        """McDonald's omega total: (sum of loadings)^2 / ((sum of loadings)^2 + sum of uniquenesses)."""
+        """McDonald's omega total: (sum of loadings)^2 / ((sum of loadings)^2 + sum of uniquenesses);
+        NaN (not computable) for a fit that did not converge to a proper solution."""
+        if not self.converged:
+            return float("nan")
         common = float(self.loadings.sum()) ** 2
         return common / (common + float(self.uniqueness.sum()))
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame({"loading": self.loadings, "communality": self.communality,
                              "uniqueness": self.uniqueness})
+
+
+#: A uniqueness at or below this is a Heywood case (an item the factor explains entirely).
+HEYWOOD = 0.005
 
 
 def one_factor_from_corr(corr: pd.DataFrame | np.ndarray, n: int) -> OneFactor:
@@ -107,12 +119,17 @@ def one_factor_from_corr(corr: pd.DataFrame | np.ndarray, n: int) -> OneFactor:
     r = np.asarray(corr, dtype=float)
     # statsmodels draws random starting values unless given a generator: seed it, or two runs
     # converge to estimates that differ in the sixth digit.
-    fit = Factor(endog=None, corr=r, n_factor=1, method="ml", nobs=n).fit(rng=np.random.default_rng(0))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Fitting did not converge")  # (recorded in ``converged``)
+        fit = Factor(endog=None, corr=r, n_factor=1, method="ml", nobs=n).fit(rng=np.random.default_rng(0))
+    uniqueness = np.asarray(fit.uniqueness, dtype=float)
+    converged = bool(getattr(fit.mle_retvals, "success", True)) and bool(
+        ((uniqueness > HEYWOOD) & (uniqueness <= 1 + 1e-6)).all())
     loadings = np.asarray(fit.loadings, dtype=float).ravel()
     if loadings.sum() < 0:
         loadings = -loadings
     return OneFactor(pd.Series(loadings, index=names, name="loading"),
-                     pd.Series(np.asarray(fit.uniqueness, dtype=float), index=names, name="uniqueness"), int(n))
+                     pd.Series(uniqueness, index=names, name="uniqueness"), int(n), converged)
 
 
 def one_factor(items: pd.DataFrame) -> OneFactor:
@@ -163,8 +180,11 @@ def bartlett_sphericity(corr: pd.DataFrame | np.ndarray, n: int) -> Sphericity:
     sign, logdet = np.linalg.slogdet(r)
     if sign <= 0:
         raise ValueError("the correlation matrix is not positive definite")
-    chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
     df = p * (p - 1) // 2
+    factor = n - 1 - (2 * p + 5) / 6
+    if factor <= 0:  # too few organisations for the items: the statistic would be negative
+        return Sphericity(float("nan"), df, float("nan"), int(n))
+    chi2 = -factor * logdet
     return Sphericity(float(chi2), df, float(sps.chi2.sf(chi2, df)), int(n))
 
 

@@ -3,6 +3,10 @@
 The report prints percentages, means, SDs and bases, rarely intervals or tests. These helpers
 add them, using statsmodels and scipy for the computations and adding only what those do not
 give: reconstructing counts from rounded percentages, effect sizes, and a plain-language verdict.
+
+A test or interval that cannot be computed (no organisations, one in a group whose spread is
+needed, too few for the statistic) says so one way everywhere: its numbers are NaN, never an
+exception or a number that reads like a result, and its verdict is :data:`NOT_COMPUTABLE`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ import pingouin as pg
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
+#: The verdict of a test that could not be computed (see the module's docstring).
+NOT_COMPUTABLE = "not computable"
+NAN = float("nan")
+
 
 def count_from_pct(pct: float, n: int) -> int:
     """The whole count out of ``n`` closest to a printed percentage."""
@@ -26,7 +34,10 @@ def wilson_ci(count: int, n: int, level: float = 0.95) -> tuple[float, float]:
 
     The interval always contains the observed share. In floating point it did not quite: for 7 of
     7, statsmodels returns an upper bound 1.1e-16 below 1, and an error bar from 100% to it has a
-    negative length (matplotlib refuses it). The bounds are clamped to the share and to [0, 100]."""
+    negative length (matplotlib refuses it). The bounds are clamped to the share and to [0, 100].
+    With no organisations (``n`` = 0) there is no share: both bounds are NaN."""
+    if n <= 0:
+        return NAN, NAN
     lo, hi = proportion_confint(count, n, alpha=1 - level, method="wilson")
     share = 100 * count / n
     return max(0.0, min(100 * float(lo), share)), min(100.0, max(100 * float(hi), share))
@@ -59,18 +70,34 @@ class TestResult:
     df: float | None = None
 
     def verdict(self, alpha: float = 0.05) -> str:
+        if not np.isfinite(self.p_value):
+            return NOT_COMPUTABLE
         return "significant" if self.p_value < alpha else "not significant"
+
+    @property
+    def computable(self) -> bool:
+        return bool(np.isfinite(self.p_value))
+
+
+def not_computable(effect_name: str, df: float | None = None) -> TestResult:
+    """The result of a test that could not be computed (every number NaN)."""
+    return TestResult(NAN, NAN, NAN, effect_name, df)
 
 
 def two_proportions(pct1: float, n1: int, pct2: float, n2: int) -> TestResult:
     """Two-sided z-test of two independent proportions from printed percentages and bases."""
+    if n1 <= 0 or n2 <= 0:
+        return not_computable("Cohen's h")
     counts = np.array([count_from_pct(pct1, n1), count_from_pct(pct2, n2)])
     z, p = proportions_ztest(counts, np.array([n1, n2]))
     return TestResult(float(z), float(p), cohens_h(100 * counts[0] / n1, 100 * counts[1] / n2), "Cohen's h")
 
 
 def welch_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> TestResult:
-    """Welch's t-test from means, SDs and bases, with Hedges' g (pooled SD, small-sample corrected)."""
+    """Welch's t-test from means, SDs and bases, with Hedges' g (pooled SD, small-sample corrected).
+    Each group needs two organisations at least (a spread of one is not defined)."""
+    if n1 < 2 or n2 < 2:
+        return not_computable("Hedges' g")
     t, p = sps.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False)
     v1, v2 = s1**2 / n1, s2**2 / n2
     df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
@@ -79,12 +106,20 @@ def welch_from_stats(m1: float, s1: float, n1: int, m2: float, s2: float, n2: in
     return TestResult(float(t), float(p), (m1 - m2) / pooled * correction, "Hedges' g", float(df))
 
 
-def chi_square_from_pcts(pcts: list[list[float]], ns: list[int]) -> TestResult:
+def chi_square_from_pcts(pcts: list[list[float]], ns: list[int], *, yates: bool = False) -> TestResult:
     """Chi-square test of independence on counts reconstructed from a table of percentages
-    (rows: groups with bases ``ns``; columns: categories of one single-answer question)."""
+    (rows: groups with bases ``ns``; columns: categories of one single-answer question).
+
+    No continuity correction unless ``yates``: scipy applies Yates' correction to a 2 x 2 table by
+    default, which made this test disagree with :func:`two_proportions` on the same numbers
+    (chi-square 3.857, p 0.0495 against z^2 4.762, p 0.029); uncorrected, a 2 x 2 chi-square is
+    the two-proportion z-test squared. Not computable with fewer than two groups or two answers
+    that anyone gave."""
     table = np.array([[count_from_pct(p, n) for p in row] for row, n in zip(pcts, ns, strict=True)])
-    table = table[:, table.sum(axis=0) > 0]
-    chi2, p, dof, _ = sps.chi2_contingency(table)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0] if table.size else table
+    if table.ndim != 2 or min(table.shape) < 2:
+        return not_computable("Cramér's V")
+    chi2, p, dof, _ = sps.chi2_contingency(table, correction=yates)
     n = table.sum()
     v = math.sqrt(chi2 / (n * (min(table.shape) - 1)))
     return TestResult(float(chi2), float(p), v, "Cramér's V", float(dof))
@@ -102,7 +137,10 @@ def holm(p_values: list[float], alpha: float = 0.05) -> tuple[np.ndarray, np.nda
 
 
 def claim_check(claimed_significant: bool, result: TestResult, alpha: float = 0.05) -> str:
-    """Does the published data support the report's claim of a (non-)difference?"""
+    """Does the published data support the report's claim of a (non-)difference? A test that
+    could not be computed neither supports nor contradicts it."""
+    if not result.computable:
+        return "not testable: the published numbers are too few for the test"
     found = result.p_value < alpha
     if found == claimed_significant:
         return "supported"
@@ -138,7 +176,10 @@ def mcnemar_bounds(pct1: float, pct2: float, n: int) -> tuple[TestResult, TestRe
     min(k1 + k2, 2n - k1 - k2) discordant pairs. Returns the test at the fewest discordant pairs
     (largest possible overlap: smallest p) and at the most (smallest overlap: largest p); a claim
     is decided by the published numbers only if both agree. Chi-square without continuity
-    correction (statistic: chi-square, 1 df); effect: Cohen's h of the two percentages."""
+    correction (statistic: chi-square, 1 df); effect: Cohen's h of the two percentages.
+    Not computable with no organisations."""
+    if n <= 0:
+        return not_computable("Cohen's h", 1.0), not_computable("Cohen's h", 1.0)
     k1, k2 = count_from_pct(pct1, n), count_from_pct(pct2, n)
     h = cohens_h(100 * k1 / n, 100 * k2 / n)
     fewest = abs(k1 - k2)
@@ -158,10 +199,11 @@ def rest_of(pct_total: float, n_total: int, pct_group: float, n_group: int) -> t
     the total and of the group (counts reconstructed with :func:`count_from_pct`).
 
     For a test of one sector against the rest when only the sector row and the total row of a
-    table are printed. Raises ValueError when the printed numbers cannot both be right (the
+    table are printed. A group that is the whole leaves an empty rest, ``(0, 0)`` (a test against
+    it is not computable). Raises ValueError when the printed numbers cannot both be right (the
     group's count would exceed the total's, or the group's base the total's)."""
-    if n_group >= n_total:
-        raise ValueError(f"the group's base {n_group} is not smaller than the total base {n_total}")
+    if n_group > n_total:
+        raise ValueError(f"the total base {n_total} is not larger than the group's base {n_group}")
     k_total, k_group = count_from_pct(pct_total, n_total), count_from_pct(pct_group, n_group)
     n_rest, k_rest = n_total - n_group, k_total - k_group
     if not 0 <= k_rest <= n_rest:
