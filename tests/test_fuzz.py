@@ -102,4 +102,5 @@ def test_a_formula_in_a_cell_is_data_not_code(tmp_path):
     df.to_csv(path, index=False)
     data, problems = validation.validate_file(path)
     assert data is None and any(p.column == "sector" for p in problems)
-    assert isinstance(pd.read_csv(path), pd.DataFrame)
+    # the file is left as it was: the formula is still text in its cell, never evaluated
+    assert pd.read_csv(path, dtype=str).loc[0, "sector"] == "=cmd|' /C calc'!A0"

@@ -68,12 +68,31 @@ def test_a_block_whose_highlighting_warned_is_not_kept(tmp_path, counter):
     assert not list(tmp_path.rglob("*.html"))
 
 
-def test_the_extension_stores_the_books_code_blocks(site):
-    """The book's own build went through the cache: its code cells are in the store."""
-    entries = list(sphinx_ext.highlight_cache_dir().rglob("*.html"))
-    assert len(entries) > 100
-    page = (site / "book" / "chapters" / "02_innovation_rate.html").read_text(encoding="utf-8")
-    assert sum(entry.read_text(encoding="utf-8") in page for entry in entries) > 10
+def test_a_sphinx_build_fills_its_own_store_and_the_next_build_reads_it(tmp_path, monkeypatch):
+    """A Sphinx build with the extension, with a store of its own (not whatever _build/cache
+    holds): the first build stores each code block, the second writes the same page from the store
+    without calling Pygments."""
+    from sphinx.cmd.build import build_main
+
+    monkeypatch.setenv("BAROMETER_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["barometer.sphinx_ext"]\n')
+    blocks = [f"x{i} = sum(range({i}))\nprint(x{i})" for i in range(3)]
+    (source / "index.rst").write_text("Page\n====\n\n" + "".join(
+        f".. code-block:: python\n\n" + "".join(f"   {line}\n" for line in b.splitlines()) + "\n" for b in blocks))
+    assert build_main(["-q", "-b", "html", str(source), str(tmp_path / "out1")]) == 0
+    stored = list((tmp_path / "cache" / "highlight").rglob("*.html"))
+    assert len(stored) == len(blocks)
+    first = (tmp_path / "out1" / "index.html").read_text(encoding="utf-8")
+    assert all(entry.read_text(encoding="utf-8") in first for entry in stored)
+    calls = []
+    original = PygmentsBridge.highlight_block
+    monkeypatch.setattr(PygmentsBridge, "highlight_block",
+                        lambda self, *a, **k: calls.append(a) or original(self, *a, **k))
+    assert build_main(["-q", "-b", "html", str(source), str(tmp_path / "out2")]) == 0
+    assert calls == []  # every block came from the store
+    assert (tmp_path / "out2" / "index.html").read_text(encoding="utf-8") == first
 
 
 def test_the_remembering_stemmer_gives_sphinxs_stems():

@@ -213,8 +213,9 @@ def stamp_version(app, config) -> None:
     footer = options.get("extra_footer", "")
     options["extra_footer"] = f"<p>Barometer {__version__}, released {__released__}.</p>\n{footer}"
     config.html_theme_options = options
-    config.myst_substitutions = {**(config.myst_substitutions or {}),
-                                 "version": __version__, "released": __released__}
+    if hasattr(config, "myst_substitutions"):  # (a build with MyST, as the book's)
+        config.myst_substitutions = {**(config.myst_substitutions or {}),
+                                     "version": __version__, "released": __released__}
 
 
 def setup(app):
