@@ -80,7 +80,7 @@ def test_a_sphinx_build_fills_its_own_store_and_the_next_build_reads_it(tmp_path
     (source / "conf.py").write_text('extensions = ["barometer.sphinx_ext"]\n')
     blocks = [f"x{i} = sum(range({i}))\nprint(x{i})" for i in range(3)]
     (source / "index.rst").write_text("Page\n====\n\n" + "".join(
-        f".. code-block:: python\n\n" + "".join(f"   {line}\n" for line in b.splitlines()) + "\n" for b in blocks))
+        ".. code-block:: python\n\n" + "".join(f"   {line}\n" for line in b.splitlines()) + "\n" for b in blocks))
     assert build_main(["-q", "-b", "html", str(source), str(tmp_path / "out1")]) == 0
     stored = list((tmp_path / "cache" / "highlight").rglob("*.html"))
     assert len(stored) == len(blocks)
