@@ -340,3 +340,29 @@ def test_the_books_figures_are_numbered_apart_from_the_reports(site):
     assert len(numbers) >= 40
     assert all(re.fullmatch(r"Book figure \d+", n) for n in numbers), sorted(set(numbers))[:5]
     assert len(set(numbers)) == len(numbers)  # one number, one figure
+
+
+def glued_in_prose(notebook: Path) -> set[str]:
+    """The glue names a notebook's markdown uses (roles and directives)."""
+    import nbformat
+
+    md = "\n".join(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "markdown")
+    return set(re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", md)) | set(re.findall(r"```\{glue(?::\w+)?\}\s+(\S+)", md))
+
+
+def glued_by_run(executed: Path) -> set[str]:
+    """The glue names an executed chapter holds (MyST-NB reads them from these outputs)."""
+    import nbformat
+
+    return {o["metadata"]["scrapbook"]["name"] for c in nbformat.read(executed, as_version=4).cells
+            for o in c.get("outputs", []) if "scrapbook" in o.get("metadata", {})}
+
+
+@pytest.mark.parametrize("stem", [*CHAPTERS, "key_findings"])
+def test_every_name_glued_in_the_prose_was_glued_by_the_run(site, stem):
+    """Read from the executed chapter, so that names the code builds (f-strings) are checked too:
+    a made-up name in the prose fails here whatever the code looks like."""
+    used = glued_in_prose(paths.NOTEBOOKS / f"{stem}.ipynb")
+    assert used, stem
+    missing = used - glued_by_run(edition_chapters(site) / f"{stem}.ipynb")
+    assert missing == set(), f"{stem}: glued in prose but not by the run: {sorted(missing)}"
