@@ -136,6 +136,10 @@ def test_stamping_writes_the_version_into_every_copy(clone):
     assert '__released__ = "2030-01-02"' in (clone / "src" / "barometer" / "__init__.py").read_text()
     assert "## Unreleased\n\n## 9.9.9 (2030-01-02)" in (clone / "CHANGELOG.md").read_text()
     assert json.loads((clone / ".zenodo.json").read_text())["publication_date"] == "2030-01-02"
+    # only the version's lines change, not the files' layout (a release diff a reviewer can read)
+    numstat = subprocess.run(["git", "-C", str(clone), "diff", "--numstat"], capture_output=True, text=True).stdout
+    changed = {line.split("\t")[2]: int(line.split("\t")[0]) + int(line.split("\t")[1]) for line in numstat.splitlines()}
+    assert changed and all(n <= 4 for n in changed.values()), changed
 
 
 @pytest.mark.slow
