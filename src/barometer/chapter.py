@@ -21,7 +21,6 @@ and a Summary recaps microdata results only in the block whose title and note ``
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,28 +34,25 @@ from .gate.outputs import Context
 from .gate.population import GateError
 from .gate.recorder import Gate, glue_prefix
 from .gate.rules import MARK, Rules
+from .parameters import SYNTHETIC, ParameterError, Parameters
 
-SYNTHETIC = "synthetic"
 #: The records file; a leading underscore cannot clash with a table or figure name.
 RECORDS = "_reproduction.csv"
 #: What the prose shows for a number that cannot be computed (an empty group, a zero base).
 NOT_COMPUTABLE = "–"
 
 
-class ParameterError(ValueError):
-    """A chapter parameter has a value the chapter cannot use."""
-
-
 @dataclass
 class Chapter:
     slug: str
-    source: str = SYNTHETIC
-    year: int = 2025
-    compare_year: int = 2021
-    sector: str | None = None
-    lang: str = "en"
-    min_cell: int = 5
-    seed: int = 2025
+    # (the chapter parameters, with their defaults from barometer.parameters)
+    source: str = Parameters.source
+    year: int = Parameters.year
+    compare_year: int = Parameters.compare_year
+    sector: str | None = Parameters.sector
+    lang: str = Parameters.lang
+    min_cell: int = Parameters.min_cell
+    seed: int = Parameters.seed
     _data: pd.DataFrame | None = field(default=None, repr=False)
     _gate: Gate | None = field(default=None, repr=False)
 
@@ -389,43 +385,21 @@ class Chapter:
         return frame
 
 
-def _check(name: str, ok: bool, message: str) -> None:
-    if not ok:
-        raise ParameterError(f"parameter {name}: {message}")
+def check_parameters(**given) -> str:
+    """Check the chapter parameters (:meth:`Parameters.checked`); raises ParameterError naming
+    the first bad one and returns the microdata source as an absolute path (or ``"synthetic"``)."""
+    return Parameters(**given).checked().source
 
 
-def check_parameters(*, source=SYNTHETIC, year=2025, compare_year=2021, sector=None, lang="en",
-                     min_cell=5, seed=2025) -> str:
-    """Check the chapter parameters; raises ParameterError naming the first bad one and returns
-    the microdata source as an absolute path (or ``"synthetic"``). The command line calls this
-    before starting any kernel, so that a typo costs one line, not thirteen failed chapters."""
-    _check("year", year in md.WAVES, f"{year!r} is not a wave of the barometer ({', '.join(map(str, md.WAVES))})")
-    _check("compare_year", compare_year in md.WAVES and compare_year != year,
-           f"{compare_year!r} must be the other wave ({', '.join(str(w) for w in md.WAVES if w != year)})")
-    _check("sector", sector is None or sector in md.DESIGN_LABELS["sector"],
-           f"{sector!r} is not a sector of the codebook ({', '.join(md.DESIGN_LABELS['sector'])}) or None")
-    _check("lang", lang in labels.LANGS, f"{lang!r} must be one of {', '.join(labels.LANGS)}")
-    _check("min_cell", isinstance(min_cell, int) and not isinstance(min_cell, bool) and min_cell >= 1,
-           f"{min_cell!r} must be a whole number of at least 1")
-    _check("seed", isinstance(seed, int) and not isinstance(seed, bool), f"{seed!r} must be a whole number")
-    if source != SYNTHETIC:
-        path = Path(os.path.expanduser(str(source)))
-        if not path.is_absolute():
-            path = paths.ROOT / path
-        _check("source", path.is_file(), f"no file at {path} (use 'synthetic' or the path of your microdata)")
-        source = str(path)
-    return str(source)
-
-
-def open_chapter(slug: str, *, source=SYNTHETIC, year=2025, compare_year=2021, sector=None,
-                 lang="en", min_cell=5, seed=2025) -> Chapter:
-    """Check the parameters and open the chapter (the microdata load on first use)."""
+def open_chapter(slug: str, **given) -> Chapter:
+    """Check the parameters (:class:`~barometer.parameters.Parameters`: the seven of every
+    chapter's parameters cell; a missing one takes its default) and open the chapter (the
+    microdata load on first use)."""
     from . import io  # noqa: F401  (fail early if the reader cannot be imported)
 
-    source = check_parameters(source=source, year=year, compare_year=compare_year, sector=sector,
-                              lang=lang, min_cell=min_cell, seed=seed)
+    p = Parameters(**given).checked()
     figures.style()
-    return Chapter(slug, str(source), int(year), int(compare_year), sector, lang, int(min_cell), int(seed))
+    return Chapter(slug, p.source, p.year, p.compare_year, p.sector, p.lang, p.min_cell, p.seed)
 
 
 __all__ = ["Chapter", "ParameterError", "check_parameters", "open_chapter", "SYNTHETIC", "RECORDS", "GateError"]

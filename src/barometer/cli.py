@@ -14,24 +14,19 @@ from .pipeline import BuildError, Project, build, execute_notebooks, parse_param
 
 def _params(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Parse ``-p NAME VALUE`` pairs and check them before any kernel starts (one clear line on error)."""
-    from .pipeline import DEFAULT_PARAMETERS
+    from .parameters import ParameterError, Parameters
 
-    params = {name: parse_parameter(value) for name, value in pairs}
-    unknown = sorted(set(params) - set(DEFAULT_PARAMETERS))
-    if unknown:
-        _fail(f"unknown parameter {', '.join(unknown)}; chapter parameters: {', '.join(DEFAULT_PARAMETERS)}")
+    try:
+        params = Parameters.with_overrides({name: parse_parameter(value) for name, value in pairs})
+    except ParameterError as exc:
+        _fail(str(exc))
     # A microdata path is taken relative to where the command runs, not to the kernel's folder.
     source = params.get("source")
     if isinstance(source, str) and source != "synthetic" and Path(source).expanduser().exists():
         params["source"] = str(Path(source).expanduser().resolve())
-    # `-p year 2021` alone means "2021, compared with the other wave", not "2021 against 2021".
-    if "year" in params and "compare_year" not in params and params["year"] == DEFAULT_PARAMETERS["compare_year"]:
-        params["compare_year"] = DEFAULT_PARAMETERS["year"]
     if params:
-        from .chapter import ParameterError, check_parameters
-
         try:
-            check_parameters(**{**DEFAULT_PARAMETERS, **params})
+            Parameters(**params).checked()
         except ParameterError as exc:
             _fail(f"{exc} (see `barometer build --help`)")
     return params

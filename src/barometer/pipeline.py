@@ -42,17 +42,10 @@ from typing import Any
 import yaml
 
 from . import paths, reader_view
+from .parameters import DEFAULTS
 
-#: Parameters every chapter notebook accepts (the chapter contract).
-DEFAULT_PARAMETERS: dict[str, Any] = {
-    "source": "synthetic",
-    "year": 2025,
-    "compare_year": 2021,
-    "sector": None,
-    "lang": "en",
-    "min_cell": 5,
-    "seed": 2025,
-}
+#: Parameters every chapter notebook accepts, with their defaults (barometer.parameters).
+DEFAULT_PARAMETERS: dict[str, Any] = DEFAULTS
 
 CACHE_FILE = ".barometer-cache.json"
 SITE_STAMP = ".barometer-site.json"
