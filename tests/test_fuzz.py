@@ -25,9 +25,9 @@ def valid_rows() -> pd.DataFrame:
 
 
 def _check_outcome(path: Path, out: Path) -> None:
-    status = validation.main(path, None, out)
+    status = bio.main(path, None, out)
     assert status in (0, 1)
-    data, problems = validation.validate_file(path)
+    data, problems = bio.validate_file(path)
     assert all(isinstance(p, validation.Problem) for p in problems)
     assert (data is None) == any(p.is_error for p in problems) or data is not None
     if status == 1:
@@ -70,7 +70,7 @@ def test_one_damaged_cell_in_valid_data_is_named(tmp_path_factory, rows, column,
     damaged.loc[0, column] = value
     path = folder / "input.csv"
     damaged.to_csv(path, index=False)
-    data, problems = validation.validate_file(path)
+    data, problems = bio.validate_file(path)
     assert not any(p.rule == "internal error" for p in problems)
     if data is None:  # rejected: the problem names the file and, for a cell, the column
         errors = [p for p in problems if p.is_error]
@@ -100,7 +100,7 @@ def test_a_formula_in_a_cell_is_data_not_code(tmp_path):
     df.loc[0, "sector"] = "=cmd|' /C calc'!A0"
     path = tmp_path / "input.csv"
     df.to_csv(path, index=False)
-    data, problems = validation.validate_file(path)
+    data, problems = bio.validate_file(path)
     assert data is None and any(p.column == "sector" for p in problems)
     # the file is left as it was: the formula is still text in its cell, never evaluated
     assert pd.read_csv(path, dtype=str).loc[0, "sector"] == "=cmd|' /C calc'!A0"

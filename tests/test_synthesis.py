@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barometer import fidelity, paths, published, reproduce, synthesis, validation
+from barometer import fidelity, paths, published, reproduce, synthesis
+from barometer import io as bio
 from barometer import microdata as md
 
 
@@ -46,7 +47,7 @@ def test_every_row_and_the_package_say_synthetic(waves):
 
 @pytest.mark.parametrize("year", md.WAVES)
 def test_the_committed_files_pass_validation(year):
-    df, problems = validation.validate_file(paths.SYNTHETIC / synthesis.file_name(year))
+    df, problems = bio.validate_file(paths.SYNTHETIC / synthesis.file_name(year))
     assert [str(p) for p in problems if p.severity == "error"] == []
     assert df is not None and len(df) == {2021: 366, 2025: 347}[year]
 

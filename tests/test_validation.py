@@ -23,15 +23,14 @@ from hypothesis import strategies as st
 
 from barometer import io as bio
 from barometer import microdata, paths, validation
+from barometer.io import main, validate_file
 from barometer.validation import (
     MAX_CELL_PROBLEMS,
     Problem,
     ValidationError,
     check,
     errors_of,
-    main,
     validate,
-    validate_file,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,9 @@ class Chapter:
     seed: int = Parameters.seed
     _data: pd.DataFrame | None = field(default=None, repr=False)
     _gate: Gate | None = field(default=None, repr=False)
+    #: Read by the gate's check of a figure's drawing function (gate.recorder), which may refer to
+    #: the chapter: it travels without its microdata and outputs (see __getstate__).
+    pickles_without_data: ClassVar[bool] = True
 
     def __getstate__(self):
         # A chapter travels with an own-data figure's drawing function (for labels): never

@@ -208,9 +208,9 @@ def validate_cmd(path, mapping, out) -> None:
 
     Lists every problem with file, column, row and rule; exits 1 on any error, 0 when clean.
     """
-    from . import validation
+    from . import io as intake
 
-    sys.exit(validation.main(path, mapping=mapping, out=out))
+    sys.exit(intake.main(path, mapping=mapping, out=out))
 
 
 @main.command("synth")

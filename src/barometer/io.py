@@ -36,11 +36,13 @@ from .validation import (
     Problem,
     Report,
     ValidationError,
+    check,
     code_labels,
+    errors_of,
+    internal_problem,
     label_aliases,
     normalise_label,
     show_value,
-    validate_file,
 )
 
 #: Readers by file extension.
@@ -712,3 +714,88 @@ def apply_mapping(frame: pd.DataFrame, labels: dict, rules: Mapping, rep: Report
 
 __all__ = ["RawTable", "Mapping", "read_table", "read_mapping", "load", "label_table",
            "ValidationError", "FORMATS"]
+
+
+# --------------------------------------------------------------------------- read and validate
+# (here, not in validation: checking a frame does not need to know how files are read)
+
+def validate_file(path: str | os.PathLike, mapping: str | os.PathLike | None = None,
+                  ) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read and validate one file; the data (schema dtypes and order) only if there are no errors."""
+    name = str(path)
+    try:
+        raw = read_table(path, mapping)
+        if raw.frame is None:
+            return None, raw.problems
+        data, problems = check(raw.frame, raw.file, raw.rows, raw.lines, raw.flagged)
+        problems = raw.problems + problems
+    except Exception as exc:  # noqa: BLE001 - the promise: problems, never a traceback
+        return None, [internal_problem(name, exc)]
+    if errors_of(problems) or data is None:
+        return None, problems
+    return data, problems
+
+
+OUTPUT_SUFFIXES = (".csv", ".parquet")
+
+
+def write_atomic(df: pd.DataFrame, out: Path) -> None:
+    """Write ``df`` to ``out`` (CSV or Parquet by extension) so that ``out`` is either the whole
+    new file or untouched: write a temporary file next to it, then rename it in one step. The
+    temporary file is private to the user (mode 0600), which suits confidential data."""
+    def write(tmp: Path) -> None:
+        if out.suffix.lower() == ".parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+    paths.write_atomically(out, write)
+
+
+def _check_out(path: Path, out: Path) -> list[Problem]:
+    name = str(out)
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        return [Problem(name, rule="output", detail="the output file must end in .csv or .parquet")]
+    same = out.resolve() == path.resolve()
+    if not same and out.exists() and path.exists():
+        same = os.path.samefile(out, path)
+    if same:
+        return [Problem(name, rule="output", detail="the output file is the input file; choose another "
+                        "name (the input is never overwritten)")]
+    if not out.parent.is_dir():
+        return [Problem(name, rule="output", detail=f"the folder {out.parent} does not exist")]
+    return []
+
+
+def main(path: str | os.PathLike, mapping: str | os.PathLike | None = None,
+         out: str | os.PathLike | None = None) -> int:
+    """``barometer validate PATH [--mapping FILE] [--out FILE]``: print every problem (errors
+    first) and a summary; with ``out``, write the cleaned data when there are no errors.
+    Returns the exit status: 1 on any error, else 0."""
+    path = Path(path)
+    problems: list[Problem] = []
+    if out is not None:
+        problems += _check_out(path, Path(out))
+    data, found = validate_file(path, mapping)
+    problems = found + problems
+    if out is not None and data is not None and not errors_of(problems):
+        try:
+            write_atomic(data, Path(out))
+        except Exception as exc:  # noqa: BLE001 - report, do not crash
+            reason = getattr(exc, "strerror", None) or show_value(str(exc), 200)
+            problems.append(Problem(str(out), rule="output", detail=f"could not write the file: {reason}"))
+    errors = errors_of(problems)
+    warnings = [p for p in problems if not p.is_error]
+    for problem in [*errors, *warnings]:
+        print(f"{problem.severity}: {problem}")
+    if data is not None and not errors:
+        waves = data["wave"].value_counts().sort_index()
+        per_wave = ", ".join(f"{n} in wave {w}" for w, n in waves.items())
+        print(f"{len(data)} rows ({per_wave}), {data.shape[1]} columns")
+    print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+          f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in {path}")
+    if out is not None:
+        print(f"wrote {out}" if not errors else f"nothing written to {out} (fix the errors first)")
+    return 1 if errors else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import paths
+from .markdown import chapter_title, markdown_table
 
 GENERATED = ["book/appendices/errata.md", "book/appendices/codebook.md", "book/appendices/fidelity.md",
              "book/appendices/report_index.md"]
@@ -145,17 +146,6 @@ def _number_text(v):
     import numbers
 
     return f"{v:g}" if isinstance(v, numbers.Real) and not isinstance(v, bool) and v == v else v
-
-
-def markdown_table(df) -> str:
-    """A data frame as a Markdown table (missing values blank, pipes in cells made harmless)."""
-    # (each cell by hand: astype(str) keeps a missing value missing under pandas' string dtype)
-    import pandas as pd
-
-    df = df.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
-    lines = ["| " + " | ".join(str(c).replace("|", "/") for c in df.columns) + " |", "|" + "---|" * len(df.columns)]
-    lines += ["| " + " | ".join(v.replace("|", "/") for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join(lines)
 
 
 PAGES = {"book/appendices/errata.md": errata_page, "book/appendices/codebook.md": codebook_page,
@@ -341,15 +331,3 @@ def _manifest(folder: Path) -> dict:
 
     path = folder / MANIFEST
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def chapter_title(slug: str) -> str:
-    """A chapter's title from its notebook (the slug where there is none)."""
-    import nbformat
-
-    path = paths.NOTEBOOKS / f"{slug}.ipynb"
-    if path.exists():
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type == "markdown" and cell.source.startswith("# "):
-                return cell.source.splitlines()[0][2:].strip()
-    return slug

@@ -109,7 +109,6 @@ def _filter(rows: pd.DataFrame, filters: dict) -> pd.DataFrame:
 
 LIKERT_2_12 = ["Sterk belemmerd", "Enigszins belemmerd", "Bevorderd noch belemmerd",
                "Enigszins bevorderd", "Sterk bevorderd"]
-EFFECT_2_19 = ["Negatief", "Neutraal", "Positief", "Te vroeg"]
 
 
 def split_item(df: pd.DataFrame) -> pd.DataFrame:

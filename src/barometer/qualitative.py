@@ -27,7 +27,6 @@ NO_CLUSTER_NAMES = {"en": "(no cluster)", "nl": "(geen cluster)"}
 #: Cluster-trend relations as numbers (for the matrix): the report cites the cluster's own
 #: examples (strong) or its wording implies the link (partial).
 RELATION_SCORE = {"strong": 2, "partial": 1}
-MATCH_ORDER = ("strong", "partial", "weak", "none", "not_assessed")
 
 #: Labels of the controlled vocabularies (codes are ours, so are both labels).
 TECHNOLOGY_LABELS = {

@@ -37,8 +37,6 @@ SCALE_OF = {"climate_scale": "climate", "preconditions_scale": "preconditions",
 TABLE_VARIABLE = {"B1-2": "channel", "B1-3": "initiative_source", "B1-4": "collaboration_partner",
                   "B1-5": "collaboration_phase", "B1-6": "funding_source", "B1-7": "evaluation",
                   "B1-9": "innovation_type", "2-20": "failure_reason"}
-# Published rows left out of comparisons because an erratum says they are not what they claim.
-EXCLUDED = {"B2-4": "E03", "summary:GR:climate_scale": "E05"}
 
 
 def comparable_published() -> pd.DataFrame:

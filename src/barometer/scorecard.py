@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import fidelity, paths
 from .chapter import RECORDS
-from .pages import chapter_title, markdown_table
+from .markdown import chapter_title, markdown_table
 
 #: What identifies a published number in the records (a chapter may compare one another chapter compares).
 IDENTITY = ["source_id", "year", "breakdown", "group", "variable", "item", "statistic"]

@@ -30,18 +30,16 @@ cascade of them.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import microdata, paths
+from . import microdata
 
 #: At most this many cell-level problems per column and rule; the rest are summarised in one line.
 MAX_CELL_PROBLEMS = 10
@@ -63,7 +61,6 @@ ROUTING = {
 #: group_labels.csv names some breakdowns differently from the schema's columns.
 BREAKDOWN_OF = {"national_government_type": "national_government", "size_class": "size"}
 
-SEVERITIES = ("error", "warning")
 
 
 # --------------------------------------------------------------------------- problems
@@ -545,7 +542,7 @@ def check(frame: pd.DataFrame, file: str = "<data frame>", rows: np.ndarray | No
     ``rows``/``lines`` give the row and line number of each row (for messages); ``flagged``
     marks cells that reading already reported (e.g. unlabelled SPSS codes), which are treated
     as invalid here and not reported again. The data are returned even when there are errors
-    (invalid cells empty); callers decide (see :func:`validate_file`).
+    (invalid cells empty); callers decide (see :func:`barometer.io.validate_file`).
     """
     if frame.shape[1] == 0:
         rep = Report(file)
@@ -660,7 +657,7 @@ def _groups(failures: pd.DataFrame, rep: Report):
         scalar = str(check).startswith("all missing|")
         raised = (part["failure_case"].astype(str) != "False").any() if scalar else positions.isna().any()
         if raised:
-            rep.problems.append(_internal(rep.file, RuntimeError(
+            rep.problems.append(internal_problem(rep.file, RuntimeError(
                 f"check '{check}' of column '{column}' failed to run: {part['failure_case'].iloc[0]}")))
             continue
         yield str(column), str(check), positions.dropna().astype("int64").to_numpy()
@@ -709,29 +706,10 @@ def validate(df: pd.DataFrame, file: str = "<data frame>") -> list[Problem]:
     try:
         return check(df, str(file))[1]
     except Exception as exc:  # noqa: BLE001 - the promise: problems, never a traceback
-        return [_internal(str(file), exc)]
+        return [internal_problem(str(file), exc)]
 
 
-def validate_file(path: str | os.PathLike, mapping: str | os.PathLike | None = None,
-                  ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read and validate one file; the data (schema dtypes and order) only if there are no errors."""
-    from . import io as reader  # deferred: the reading module builds on this one
-
-    name = str(path)
-    try:
-        raw = reader.read_table(path, mapping)
-        if raw.frame is None:
-            return None, raw.problems
-        data, problems = check(raw.frame, raw.file, raw.rows, raw.lines, raw.flagged)
-        problems = raw.problems + problems
-    except Exception as exc:  # noqa: BLE001 - the promise: problems, never a traceback
-        return None, [_internal(name, exc)]
-    if errors_of(problems) or data is None:
-        return None, problems
-    return data, problems
-
-
-def _internal(file: str, exc: Exception) -> Problem:
+def internal_problem(file: str, exc: Exception) -> Problem:
     first = (str(exc).strip().splitlines() or [""])[0]
     return Problem(file, rule="internal error", detail=(
         f"validation stopped on an unexpected error ({type(exc).__name__}: {show_value(first, 200)}). "
@@ -739,70 +717,5 @@ def _internal(file: str, exc: Exception) -> Problem:
         "(without the confidential data)."))
 
 
-OUTPUT_SUFFIXES = (".csv", ".parquet")
-
-
-def write_atomic(df: pd.DataFrame, out: Path) -> None:
-    """Write ``df`` to ``out`` (CSV or Parquet by extension) so that ``out`` is either the whole
-    new file or untouched: write a temporary file next to it, then rename it in one step. The
-    temporary file is private to the user (mode 0600), which suits confidential data."""
-    def write(tmp: Path) -> None:
-        if out.suffix.lower() == ".parquet":
-            df.to_parquet(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-
-    paths.write_atomically(out, write)
-
-
-def _check_out(path: Path, out: Path) -> list[Problem]:
-    name = str(out)
-    if out.suffix.lower() not in OUTPUT_SUFFIXES:
-        return [Problem(name, rule="output", detail="the output file must end in .csv or .parquet")]
-    same = out.resolve() == path.resolve()
-    if not same and out.exists() and path.exists():
-        same = os.path.samefile(out, path)
-    if same:
-        return [Problem(name, rule="output", detail="the output file is the input file; choose another "
-                        "name (the input is never overwritten)")]
-    if not out.parent.is_dir():
-        return [Problem(name, rule="output", detail=f"the folder {out.parent} does not exist")]
-    return []
-
-
-def main(path: str | os.PathLike, mapping: str | os.PathLike | None = None,
-         out: str | os.PathLike | None = None) -> int:
-    """``barometer validate PATH [--mapping FILE] [--out FILE]``: print every problem (errors
-    first) and a summary; with ``out``, write the cleaned data when there are no errors.
-    Returns the exit status: 1 on any error, else 0."""
-    path = Path(path)
-    problems: list[Problem] = []
-    if out is not None:
-        problems += _check_out(path, Path(out))
-    data, found = validate_file(path, mapping)
-    problems = found + problems
-    if out is not None and data is not None and not errors_of(problems):
-        try:
-            write_atomic(data, Path(out))
-        except Exception as exc:  # noqa: BLE001 - report, do not crash
-            reason = getattr(exc, "strerror", None) or show_value(str(exc), 200)
-            problems.append(Problem(str(out), rule="output", detail=f"could not write the file: {reason}"))
-    errors = errors_of(problems)
-    warnings = [p for p in problems if not p.is_error]
-    for problem in [*errors, *warnings]:
-        print(f"{problem.severity}: {problem}")
-    if data is not None and not errors:
-        waves = data["wave"].value_counts().sort_index()
-        per_wave = ", ".join(f"{n} in wave {w}" for w, n in waves.items())
-        print(f"{len(data)} rows ({per_wave}), {data.shape[1]} columns")
-    print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
-          f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} in {path}")
-    if out is not None:
-        print(f"wrote {out}" if not errors else f"nothing written to {out} (fix the errors first)")
-    return 1 if errors else 0
-
-
-__all__ = ["Problem", "ValidationError", "validate", "validate_file", "main", "check",
+__all__ = ["Problem", "ValidationError", "validate", "check", "errors_of", "internal_problem",
            "MAX_CELL_PROBLEMS", "MISSING_MARKERS", "ROUTING"]
