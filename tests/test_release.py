@@ -349,3 +349,10 @@ def test_a_notebook_downloaded_from_the_site_runs_against_the_installed_wheel(si
     outputs = work / "barometer-output"
     assert any(outputs.rglob("*.csv")), "the chapter wrote its tables into the output folder"
     assert not any(p.name == "barometer-output" for p in ROOT.iterdir())
+
+
+def test_the_title_page_says_synthetic_only_for_a_site_of_synthetic_analyses(tmp_path):
+    (tmp_path / "a.html").write_text(f"<html>{pdf.SYNTHETIC_BANNER}<p>analyses</p></html>")
+    (tmp_path / "b.html").write_text('<html><p class="admonition-title">Your microdata</p></html>')
+    assert pdf.runs_on_synthetic(tmp_path, ["a", "b"])
+    assert not pdf.runs_on_synthetic(tmp_path, ["b"])  # an own edition's book does not say synthetic

@@ -108,16 +108,26 @@ def _front_matter(titles: list[str], synthetic: bool) -> str:
             f'{note}</section><section class="print-contents"><h2>Contents</h2><ul class="print-contents-list">{rows}</ul></section>')
 
 
-def build(site: Path, out: Path, *, chapters: bool = True, synthetic: bool = True, root: Path | None = None) -> dict:
+#: The banner a chapter shows where its analyses of the synthetic stand-in begin (barometer.chapter).
+SYNTHETIC_BANNER = '<p class="admonition-title">Synthetic data</p>'
+
+
+def runs_on_synthetic(site: Path, pages: list[str]) -> bool:
+    """Whether the site's chapters analyse the synthetic stand-in (their banner says so): then the
+    book's title page says it too. An edition of a user's own microdata has no such banner."""
+    return any(SYNTHETIC_BANNER in (site / f"{p}.html").read_text(encoding="utf-8") for p in pages)
+
+
+def build(site: Path, out: Path, *, chapters: bool = True, root: Path | None = None) -> dict:
     """The book's PDF and (if ``chapters``) one per page into ``out`` (replaced as a whole: a
-    failed run leaves the previous PDFs); returns what was printed and how long it took.
-    ``synthetic``: the site's microdata are the synthetic stand-in (the title page says so; each
-    chapter's own banner says it again where its analyses begin)."""
+    failed run leaves the previous PDFs); returns what was printed and how long it took."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run `make browser` (it installs Chromium with apt-get)")
+    landing, *_ = toc_pages(root)
     pages = [p for p in toc_pages(root) if (site / f"{p}.html").exists()]
+    synthetic = runs_on_synthetic(site, pages)
     start = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out.parent if out.parent.exists() else None))
     report: dict = {"pages": []}
@@ -137,7 +147,7 @@ def build(site: Path, out: Path, *, chapters: bool = True, synthetic: bool = Tru
                 got = page.evaluate(_ARTICLE)
                 articles.append(got)
                 styles.setdefault(got["styles"], None)
-                if chapters and name != toc_pages(root)[0]:
+                if chapters and name != landing:
                     target = work / CHAPTER_DIR / f"{Path(name).name}.pdf"
                     page.pdf(path=str(target), display_header_footer=True, header_template="<span></span>",
                              footer_template=_footer(got["title"]), outline=True, tagged=True,
@@ -145,15 +155,16 @@ def build(site: Path, out: Path, *, chapters: bool = True, synthetic: bool = Tru
                     report["pages"].append({"page": name, "pdf": f"{CHAPTER_DIR}/{target.name}",
                                             "title": got["title"]})
             # The book: the first chapter's page, its article replaced by all of them.
-            page.goto(f"{url}/{pages[1]}.html", wait_until="load")
+            first = next(name for name in pages if name != landing)
+            page.goto(f"{url}/{first}.html", wait_until="load")
             page.wait_for_function(READY)
-            body = articles[1:]  # (the landing page is the reader's entry, not a chapter)
+            body = [a for name, a in zip(pages, articles, strict=True) if name != landing]  # (the entry page)
             page.evaluate(_ASSEMBLE, [_front_matter([a["title"] for a in body], synthetic), body, "".join(styles)])
             page.pdf(path=str(work / BOOK_PDF), display_header_footer=True, header_template="<span></span>",
                      footer_template=_footer("the Innovatie Barometer Overheid 2025, reproduced"),
                      outline=True, tagged=True, print_background=True, **PAGE)
             browser.close()
-        report.update(book=BOOK_PDF, seconds=round(time.perf_counter() - start, 1),
+        report.update(book=BOOK_PDF, synthetic=synthetic, seconds=round(time.perf_counter() - start, 1),
                       bytes=(work / BOOK_PDF).stat().st_size, version=__version__)
         (work / "pdf.json").write_text(json.dumps(report, indent=1) + "\n")
         # The folder is swapped in whole (two renames), never left half-written.
