@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from barometer import io as bio
+from barometer import intake as bio
 from barometer.validation import errors_of, validate
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "valid_small.csv"

@@ -101,4 +101,11 @@ def test_the_check_finds_a_circle_hidden_in_a_function_and_ignores_type_checking
     assert circles(graph) == [["a", "b", "c"]]
     real = import_graph()
     assert "barometer.pages" not in real["barometer.scorecard"]  # both use barometer.markdown
-    assert "barometer.validation" in real["barometer.io"] and "barometer.io" not in real["barometer.validation"]
+    assert "barometer.validation" in real["barometer.intake"] and "barometer.intake" not in real["barometer.validation"]
+
+
+def test_no_module_shadows_the_standard_library():
+    import sys
+
+    names = {module_name(p).rsplit(".", 1)[-1] for p in paths.package_files()} - {"barometer"}
+    assert sorted(names & set(sys.stdlib_module_names)) == []

@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barometer import io as bio
+from barometer import intake as bio
 from barometer import microdata, validation
 
 SETTINGS = settings(max_examples=30, deadline=None,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from barometer import fidelity, paths, published, reproduce, synthesis
-from barometer import io as bio
+from barometer import intake as bio
 from barometer import microdata as md
 
 

@@ -100,9 +100,9 @@ class Chapter:
         if self.__dict__.get("_pickled"):
             raise GateError("a drawing function cannot read microdata: it draws the data it is given")
         if self._data is None:
-            from . import io
+            from . import intake
 
-            self._data = io.load(self.source)
+            self._data = intake.load(self.source)
         return self._data
 
     @property
@@ -399,7 +399,7 @@ def open_chapter(slug: str, **given) -> Chapter:
     """Check the parameters (:class:`~barometer.parameters.Parameters`: the seven of every
     chapter's parameters cell; a missing one takes its default) and open the chapter (the
     microdata load on first use)."""
-    from . import io  # noqa: F401  (fail early if the reader cannot be imported)
+    from . import intake  # noqa: F401  (fail early if the reader cannot be imported)
 
     p = Parameters(**given).checked()
     figures.style()

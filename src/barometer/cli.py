@@ -208,7 +208,7 @@ def validate_cmd(path, mapping, out) -> None:
 
     Lists every problem with file, column, row and rule; exits 1 on any error, 0 when clean.
     """
-    from . import io as intake
+    from . import intake
 
     sys.exit(intake.main(path, mapping=mapping, out=out))
 
@@ -238,11 +238,11 @@ def synth_cmd(seed, out) -> None:
               help="Also write every comparison to this CSV file.")
 def fidelity_cmd(source, csv_out) -> None:
     """Compare microdata with every published number it can reproduce (calibration vs held out)."""
-    from . import fidelity, io
+    from . import fidelity, intake
 
     try:
-        df = io.load(source)
-    except io.ValidationError as exc:
+        df = intake.load(source)
+    except intake.ValidationError as exc:
         _fail(f"{source} did not pass validation ({len(exc.problems)} problems); run: barometer validate {source}")
     rec = fidelity.compare(df)
     click.echo(fidelity.report_text(rec, fidelity.pmse(df)))

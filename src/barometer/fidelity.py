@@ -101,9 +101,9 @@ def held_out_summary(data: pd.DataFrame | None = None) -> HeldOut:
     ``data`` (default: the synthetic stand-in microdata). Every page that states the generator's
     fidelity takes it from here."""
     if data is None:
-        from . import io
+        from . import intake
 
-        data = io.load("synthetic")
+        data = intake.load("synthetic")
     row = summary(compare(data)).set_index("role").loc["held-out"]
     return HeldOut(int(row["numbers"]), int(row["within_tolerance"]), float(row["median_abs_error_pct_points"]))
 

@@ -102,9 +102,9 @@ def _readable(df, names: dict):
 
 
 def fidelity_page() -> str:
-    from . import fidelity, io
+    from . import fidelity, intake
 
-    df = io.load("synthetic")
+    df = intake.load("synthetic")
     rec = fidelity.compare(df)
     utility = fidelity.pmse(df)
     summ = fidelity.summary(rec)

@@ -789,11 +789,11 @@ PRIVATE, SITE = "private", "site"
 def validate_source(source: str) -> None:
     """Validate an own microdata file before anything runs: a file that fails is refused with
     the validation report, and no kernel starts."""
-    from . import io
+    from . import intake
     from .validation import ValidationError
 
     try:
-        io.load(source)
+        intake.load(source)
     except ValidationError as exc:
         raise BuildError(f"{Path(source).name} did not pass validation, so nothing was run. {exc}") from None
 

@@ -7,7 +7,7 @@ the question was asked), and, when it does not pass, be told precisely and kindl
 file, column, row (and line for text files), the value, and the rule it breaks. No traceback
 ever reaches them for bad data: every problem becomes a :class:`Problem`.
 
-How it works, in three passes over the table as read (see :mod:`barometer.io` for reading):
+How it works, in three passes over the table as read (see :mod:`barometer.intake` for reading):
 
 1. *Structure*: not empty, has data rows, no duplicate column names, every column of the schema
    present (unknown columns are a warning and are dropped).
@@ -542,7 +542,7 @@ def check(frame: pd.DataFrame, file: str = "<data frame>", rows: np.ndarray | No
     ``rows``/``lines`` give the row and line number of each row (for messages); ``flagged``
     marks cells that reading already reported (e.g. unlabelled SPSS codes), which are treated
     as invalid here and not reported again. The data are returned even when there are errors
-    (invalid cells empty); callers decide (see :func:`barometer.io.validate_file`).
+    (invalid cells empty); callers decide (see :func:`barometer.intake.validate_file`).
     """
     if frame.shape[1] == 0:
         rep = Report(file)

@@ -164,7 +164,7 @@ class Cell:
 class Population:
     """The rows of an edition's microdata and the boxes of their spanning attributes.
 
-    Row ids are the positions in the validated data (``io.load`` gives the same order every
+    Row ids are the positions in the validated data (``intake.load`` gives the same order every
     time), so chapters executed separately describe the same organisations with the same ids."""
 
     def __init__(self, data: pd.DataFrame):
