@@ -109,3 +109,11 @@ def test_no_module_shadows_the_standard_library():
 
     names = {module_name(p).rsplit(".", 1)[-1] for p in paths.package_files()} - {"barometer"}
     assert sorted(names & set(sys.stdlib_module_names)) == []
+
+
+def test_architecture_md_names_every_module():
+    text = (paths.ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    names = sorted({module_name(p).rsplit(".", 1)[-1] for p in paths.package_files()} - {"barometer", "gate"})
+    missing = [name for name in names if f"`{name}`" not in text]
+    assert missing == [], f"ARCHITECTURE.md does not name: {missing}"
+    assert "`gate/`" in text
