@@ -7,36 +7,24 @@ one chapter are saved to ``_build/screenshots/`` for humans to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from barometer import paths
+from barometer import paths, pdf
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = pdf.CHROMIUM
 AXE = paths.ROOT / ".venv" / "axe" / "axe.min.js"
 SCREENSHOTS = paths.BUILD / "screenshots"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with pdf.serving(site) as url:  # (the local server that prints the PDFs)
+        yield url
 
 
 @pytest.fixture(scope="module")
