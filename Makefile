@@ -76,7 +76,7 @@ pdf: setup browser ## Print the built book and each chapter to PDF into _build/p
 
 release: setup browser ## Release: make release VERSION=x.y.z (clean tree, tests, stamp, site, PDF, archives, tag)
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
-	$(BIN)/python -m barometer.release run --version "$(VERSION)"
+	$(BIN)/python -m barometer.build.release run --version "$(VERSION)"
 
 edition: setup ## Build one edition: make edition SECTOR=Gemeente
 	@test -n "$(SECTOR)" || { echo "usage: make edition SECTOR=Gemeente"; exit 2; }

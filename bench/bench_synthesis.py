@@ -10,7 +10,7 @@ import sys
 
 CODE = """
 import json, resource, time
-from barometer import synthesis
+from barometer.synthesis import generator as synthesis
 n_total = {n}
 n = None if n_total is None else {{2021: n_total // 2, 2025: n_total - n_total // 2}}
 synthesis.generate()  # warm the published-layer caches

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from barometer import intake as bio
-from barometer.validation import errors_of, validate
+from barometer.intake import reading as bio
+from barometer.intake.validation import errors_of, validate
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "valid_small.csv"
 

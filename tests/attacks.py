@@ -312,8 +312,8 @@ def across_chapters(site, truth, m) -> list[str]:
 
 
 def _sector_names() -> dict[str, str]:
-    from barometer import labels
-    from barometer import microdata as md
+    from barometer.book import labels
+    from barometer.data import codebook as md
 
     out = {}
     for s in md.DESIGN_LABELS["sector"]:
@@ -668,7 +668,7 @@ def scale_total_from_a_model(site, truth, m) -> list[str]:
     respondents in the sectors shown (the reproduction records' n by sector), it leaves the
     one hidden sector's. Every "N organisations" on a chapter page is tried as that total; a
     small remainder that equals the true count is a disclosure."""
-    from barometer import microdata as md
+    from barometer.data import codebook as md
 
     names = _sector_names()
     printed = set()
@@ -700,7 +700,7 @@ def who_skipped_a_scale(site, truth, m) -> list[str]:
     respondents to a scale (the reproduction records' n by sector) is how many of the sector
     skipped one of the scale's items: a small count (a zero of it says nothing about anyone's
     answers). Checked against the true counts."""
-    from barometer import microdata as md
+    from barometer.data import codebook as md
 
     names = _sector_names()
     sizes = {}

@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from barometer import paths
-from barometer.pipeline import Project, build
+from barometer.build.pipeline import Project, build
+from barometer.data import paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -37,7 +37,7 @@ def mini_project(tmp_path: Path) -> Project:
     (root / "data" / "b.csv").write_text("x\n10\n20\n")
     reader = (
         "import pandas as pd\n"
-        "from barometer import paths\n"
+        "from barometer.data import paths\n"
         "df = pd.read_csv(paths.data_file('{name}'))\n"
         "print('label', label, 'sector', sector, 'sum', int(df.x.sum()))\n"
     )

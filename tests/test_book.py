@@ -19,9 +19,10 @@ from conftest import build_edition, edition_chapters
 from test_provenance import figure_cases, figure_problems
 
 import barometer
-from barometer import fidelity, paths
-from barometer.chapter import RECORDS
-from barometer.gate.rules import MARK
+from barometer.book.chapter import RECORDS
+from barometer.data import paths
+from barometer.disclosure.rules import MARK
+from barometer.synthesis import fidelity
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +42,7 @@ def variant_site(tmp_path_factory):
 def smallest_sector() -> str:
     """The sector with the fewest organisations in the synthetic 2025 wave (Hoge Colleges van
     Staat: two): the edition where every chapter meets cells, scales and models with almost no data."""
-    from barometer import synthesis
+    from barometer.synthesis import generator as synthesis
 
     return str(synthesis.load(2025)["sector"].value_counts().idxmin())
 
@@ -288,7 +289,7 @@ def recap_blocks(site: Path, stem: str) -> list[str]:
     """The visible text of each block of microdata results on a chapter page."""
     from bs4 import BeautifulSoup
 
-    from barometer import provenance
+    from barometer.book import provenance
 
     soup = BeautifulSoup(chapter_page(site, stem), "html.parser")
     return [" ".join(div.get_text(" ").split()) for div in soup.select(f"div.admonition.{provenance.RECAP_CLASS}")]
@@ -298,7 +299,7 @@ def recap_blocks(site: Path, stem: str) -> list[str]:
 def test_quoted_places_hold_published_values_only(site, stem):
     """Title, In brief, the Summary outside its block of microdata results, and all of Key findings:
     every value glued there has published provenance (recorded by the chapter toolkit)."""
-    from barometer import provenance
+    from barometer.book import provenance
 
     assert provenance.check_page(edition_chapters(site) / f"{stem}.ipynb", gate_folder(site)) == []
 
@@ -316,7 +317,7 @@ def test_a_summary_recaps_synthetic_results_only_in_a_block_that_says_so_with_th
 
 
 def test_the_own_data_edition_keeps_own_values_out_of_quoted_places_and_its_blocks_say_so(variant_site):
-    from barometer import provenance
+    from barometer.book import provenance
 
     assert provenance.check_edition(edition_chapters(variant_site), gate_folder(variant_site)) == []
     blocks = [text for stem in CHAPTERS for text in recap_blocks(variant_site, stem)]

@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from barometer import paths, pdf
+from barometer.build import pdf
+from barometer.data import paths
 
 pytestmark = pytest.mark.slow
 

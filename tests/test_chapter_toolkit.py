@@ -16,11 +16,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from barometer import figures, labels, paths, tables  # noqa: E402
-from barometer.chapter import RECORDS, Chapter, GateError, ParameterError, open_chapter  # noqa: E402
-from barometer.gate import render  # noqa: E402
-from barometer.gate.recorder import RECORD_DIR_ENV, Gate, unsafe_references  # noqa: E402
-from barometer.gate.rules import MARK, Rules  # noqa: E402
+from barometer.book import figures, labels, tables
+from barometer.book.chapter import RECORDS, Chapter, GateError, ParameterError, open_chapter
+from barometer.book.gate import render
+from barometer.book.gate.recorder import RECORD_DIR_ENV, Gate, unsafe_references
+from barometer.data import paths
+from barometer.disclosure.rules import MARK, Rules
 
 OWN = paths.ROOT / "tests" / "fixtures" / "own_microdata.csv"
 
@@ -168,7 +169,7 @@ def test_own_data_are_kept_back_until_the_ledger_has_decided(chapter, shown, tmp
     status = render.status_function(outcome)
     assert status("99_test/glue/ch99_small") != "released"
     folder = tmp_path / "rendered"
-    from barometer.gate.outputs import rendered
+    from barometer.book.gate.outputs import rendered
 
     out = next(o for o in record["outputs"] if o.name == "by_sector")
     rendered(out, status, record["ctx"], folder)
@@ -179,7 +180,7 @@ def test_own_data_are_kept_back_until_the_ledger_has_decided(chapter, shown, tmp
 
 
 def test_a_text_shows_each_field_or_the_mark_with_its_format(chapter, tmp_path):
-    from barometer.gate.outputs import Context, shown_text
+    from barometer.book.gate.outputs import Context, shown_text
 
     ch = chapter()
     ch.microdata()
@@ -194,7 +195,7 @@ def test_a_text_shows_each_field_or_the_mark_with_its_format(chapter, tmp_path):
 
 
 def test_a_tally_counts_released_values_only(chapter):
-    from barometer.gate.outputs import Context, shown_text
+    from barometer.book.gate.outputs import Context, shown_text
 
     ch = chapter()
     ch.microdata()
@@ -326,7 +327,7 @@ def test_a_kept_png_is_used_again_only_for_the_same_picture(chapter, tmp_path, m
 def test_figures_from_own_microdata_are_png_only_and_never_kept(tmp_path, monkeypatch):
     """An own-data figure is drawn when the edition is rendered, from released values, as PNG
     only (an SVG carries exact coordinates), and never kept in the raster cache."""
-    from barometer.gate.outputs import Context, Output
+    from barometer.book.gate.outputs import Context, Output
 
     figures.style()
     monkeypatch.setattr(figures, "raster_cache_dir", lambda: tmp_path / "kept-figures")

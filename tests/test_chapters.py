@@ -13,7 +13,8 @@ import nbformat
 import pytest
 import yaml
 
-from barometer import paths, provenance
+from barometer.book import provenance
+from barometer.data import paths
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 SECTIONS = ["## In brief", "## Overview", "## Published results", "## Re-analysis on microdata", "## Reproduction check",

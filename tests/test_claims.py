@@ -1,4 +1,4 @@
-"""barometer.claims against a simulated logistic model with known effects: a strong positive
+"""barometer.analysis.claims against a simulated logistic model with known effects: a strong positive
 effect (x), a known null (z), a categorical variable without effect (g) and one with a strong
 effect (h). The verdicts must recover what the simulation built in, and the numbers must be
 statsmodels' own."""
@@ -12,8 +12,8 @@ import statsmodels.formula.api as smf
 from scipy import stats as sps
 from scipy.special import expit
 
-from barometer import claims, models
-from barometer.claims import Claim
+from barometer.analysis import claims, models
+from barometer.analysis.claims import Claim
 
 
 @pytest.fixture(scope="module")

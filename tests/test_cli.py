@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from barometer import cli
+from barometer.build import cli
 
 
 def test_every_command_is_documented_in_the_help():
@@ -39,7 +39,7 @@ def test_every_command_is_documented_in_the_help():
     (["published", "Z9-9"], "no published source 'Z9-9'"),
 ])
 def test_a_mistake_is_one_line_that_names_it(args, names, monkeypatch):
-    from barometer import pipeline
+    from barometer.build import pipeline
 
     def no_kernels(*a, **k):
         raise AssertionError("a kernel was about to start for a bad command")

@@ -1,4 +1,4 @@
-"""Per-item wave comparisons (barometer.compare) against closed forms and textbook values."""
+"""Per-item wave comparisons (barometer.analysis.compare) against closed forms and textbook values."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
-from barometer import compare, published
-from barometer import microdata as md
+from barometer.analysis import compare
+from barometer.data import codebook as md
+from barometer.data import published
 
 
 def frame(rows):

@@ -9,7 +9,7 @@ from importlib import metadata
 
 import yaml
 
-from barometer import paths
+from barometer.data import paths
 
 
 def normalise(name: str) -> str:

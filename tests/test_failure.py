@@ -11,8 +11,8 @@ import sys
 import pytest
 from conftest import make_notebook
 
-from barometer import pipeline
-from barometer.pipeline import BuildError, build
+from barometer.build import pipeline
+from barometer.build.pipeline import BuildError, build
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def built(mini_project):
 
 def cli_build(project) -> subprocess.CompletedProcess:
     env = {**os.environ, "BAROMETER_ROOT": str(project.root)}
-    return subprocess.run([sys.executable, "-m", "barometer.cli", "build", "--no-progress"],
+    return subprocess.run([sys.executable, "-m", "barometer.build.cli", "build", "--no-progress"],
                           capture_output=True, text=True, env=env, cwd=project.root)
 
 

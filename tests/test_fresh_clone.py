@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from conftest import edition_chapters
 
-from barometer import paths
+from barometer.data import paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.clone]
 

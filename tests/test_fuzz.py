@@ -11,8 +11,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barometer import intake as bio
-from barometer import microdata, validation
+from barometer.data import codebook as microdata
+from barometer.intake import reading as bio
+from barometer.intake import validation
 
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

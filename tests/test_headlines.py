@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from barometer import headlines, stats
+from barometer.analysis import stats
+from barometer.book import headlines
 
 
 def test_the_innovation_rate_rests_on_counts_that_round_to_the_printed_rate():

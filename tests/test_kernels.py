@@ -16,8 +16,9 @@ import nbformat
 import pytest
 from conftest import make_notebook
 
-from barometer import kernels, paths, pipeline
-from barometer.pipeline import clean_executed
+from barometer.build import kernels, pipeline
+from barometer.build.pipeline import clean_executed
+from barometer.data import paths
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ matplotlib.rcParams["lines.linewidth"] = 9.0
 plt.figure()
 warnings.simplefilter("error")
 warnings.simplefilter("ignore", UserWarning)
-from barometer import microdata
+from barometer.data import codebook as microdata
 microdata.codebook.cache_clear()
 microdata.WAVES = ("changed",)
 os.chdir("/")
@@ -65,7 +66,7 @@ print(json.dumps({"pid": os.getpid()}))
 LOOK = """
 import json, os, sys, warnings
 import matplotlib, matplotlib.pyplot as plt
-from barometer import microdata, paths
+from barometer.data import codebook as microdata, paths
 with warnings.catch_warnings(record=True) as seen:
     warnings.warn("still shown", UserWarning)
 print(json.dumps({
@@ -110,7 +111,7 @@ def test_the_package_is_imported_anew_with_this_runs_data_root(tmp_path, worker)
 def test_data_read_in_a_reused_kernel_are_recorded_again(tmp_path, worker):
     shutil.copytree(paths.CODEBOOK, tmp_path / "data" / "codebook")
     (tmp_path / "data" / "x.csv").write_text("x\n1\n")
-    reader = ("import json, os\nfrom barometer import microdata, paths\n"
+    reader = ("import json, os\nfrom barometer.data import codebook as microdata, paths\n"
               "microdata.codebook()\npaths.data_file('x.csv')\nprint(json.dumps({'pid': os.getpid()}))\n")
     run(tmp_path, "r1", reader)
     run(tmp_path, "r2", reader)

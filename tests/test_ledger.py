@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from barometer.gate.builders import Builder
-from barometer.gate.ledger import Ledger
-from barometer.gate.rules import RELEASED, Rules
+from barometer.disclosure.builders import Builder
+from barometer.disclosure.ledger import Ledger
+from barometer.disclosure.rules import RELEASED, Rules
 
 WAVES, SECTORS, SIZES = (2021, 2025), ("A", "B", "C"), ("Klein", "Groot")
 X = (0.0, 1.0, None)  # an answer that may be missing
@@ -221,7 +221,7 @@ def test_the_reports_percentage_beside_an_exact_base_is_known_to_the_attacker():
     """The red team's last recipe: the report prints 15% for a group, the edition prints the
     group's exact base (13), so the count (2) follows although the edition hides it. The ledger
     takes the report's printed percentages as known and hides the base."""
-    from barometer.gate.values import difference, fixed
+    from barometer.disclosure.values import difference, fixed
 
     data = [(2025, "A", "Klein", 1.0, 1.0)] * 2 + [(2025, "A", "Klein", 0.0, 1.0)] * 11 + \
            [(2025, "B", "Klein", 1.0, 1.0)] * 9 + [(2025, "B", "Klein", 0.0, 1.0)] * 11
@@ -278,7 +278,7 @@ def test_the_types_named_add_up_to_the_innovators_by_number_of_types():
     """The third attack's weighted sum: the types named add up to the innovators with k types,
     times k. With every type count but one and the distribution of the number of types
     published, the hidden type (3 organisations) follows; the ledger must hide one more."""
-    from barometer import microdata as md
+    from barometer.data import codebook as md
 
     sets = [{1}] * 5 + [{2}] * 5 + [{3}] * 5 + [{1, 4}] * 3 + [{2, 3}] * 2 + [{1, 2, 3}] * 5
     df = pd.DataFrame({"wave": 2025, "sector": "A", "size_class": "Klein", "national_government_type": "Niet nationaal",
@@ -300,7 +300,7 @@ def test_the_cheapest_plan_leaves_a_point_the_attacker_cannot_rule_out():
     counts to hide and a whole point: with those counts hidden the point meets everything the
     attacker knows and puts the cell out of its range; with them released it does not (so the
     point is no proof by itself), and the ledger's own check agrees."""
-    from barometer.gate.ledger import _CoverModel
+    from barometer.disclosure.ledger import _CoverModel
 
     data = [(2025, "A", "Klein", 1.0, 1.0)] * 2 + [(2025, "B", "Klein", 1.0, 0.0)] * 6 + \
            [(2025, "C", "Groot", 0.0, 0.0)] * 7
@@ -334,7 +334,7 @@ def test_a_count_the_report_pins_is_not_given_again_by_two_of_the_editions_count
     must not let its own total minus its other sector say it again to someone who reads only
     the edition (before, such a cell was left alone, and the attack suite's differencing of
     two waves found it)."""
-    from barometer.gate.values import fixed, printed
+    from barometer.disclosure.values import fixed, printed
 
     data = [(2025, "A", "Klein", 1.0, 1.0)] * 3 + [(2025, "B", "Klein", 1.0, 0.0)] * 8
     b = Builder(frame(data))

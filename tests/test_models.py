@@ -1,4 +1,4 @@
-"""barometer.models against known values: statsmodels' own numbers, closed forms, a hand-computed AUC
+"""barometer.analysis.models against known values: statsmodels' own numbers, closed forms, a hand-computed AUC
 and finite differences."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 import statsmodels.formula.api as smf
 from scipy.special import expit
 
-from barometer import models
+from barometer.analysis import models
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,9 @@ import inspect
 
 import pytest
 
-from barometer import chapter, cli, pipeline
-from barometer.parameters import DEFAULTS, ParameterError, Parameters
+from barometer.book import chapter
+from barometer.book.parameters import DEFAULTS, ParameterError, Parameters
+from barometer.build import cli, pipeline
 
 
 def test_every_reader_takes_the_defaults_from_parameters():

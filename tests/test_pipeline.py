@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from conftest import executed_text, make_notebook
 
-from barometer.pipeline import (
+from barometer.build.pipeline import (
     BuildError,
     build,
     clean_executed,
@@ -129,7 +129,7 @@ def test_cli_build_exits_nonzero_and_names_the_cell(mini_project):
     make_notebook(mini_project.notebooks / "03_bad.ipynb", "x = 1\nraise RuntimeError('boom in cell')")
     env = {**os.environ, "BAROMETER_ROOT": str(mini_project.root)}
     proc = subprocess.run(
-        [sys.executable, "-m", "barometer.cli", "build", "--no-progress"],
+        [sys.executable, "-m", "barometer.build.cli", "build", "--no-progress"],
         capture_output=True, text=True, env=env, cwd=mini_project.root,
     )
     assert proc.returncode == 1
@@ -211,7 +211,7 @@ def test_a_file_lost_from_the_work_folder_is_not_lost_from_the_site(mini_project
 
 @pytest.mark.slow
 def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_project, tmp_path):
-    from barometer.pipeline import build_editions
+    from barometer.build.pipeline import build_editions
 
     out = tmp_path / "editions"
     editions = {"gr": {"sector": "GR"}, "gemeente": {"sector": "Gemeente"}, "zbo": {"sector": "Zbo"}}
@@ -238,7 +238,7 @@ def test_editions_share_one_pool_state_their_parameters_and_get_an_index(mini_pr
 def test_an_edition_whose_chapter_fails_keeps_its_site_while_the_others_are_built(mini_project, tmp_path):
     """Sites are built as soon as an edition's chapters are done, so a failure in one edition
     must neither stop the others' sites nor replace the failed edition's previous site."""
-    from barometer.pipeline import build_editions
+    from barometer.build.pipeline import build_editions
 
     out = tmp_path / "editions"
     # Three editions: the middle one's site is the one held back for the end (see build_editions).
@@ -258,7 +258,7 @@ def test_an_edition_whose_chapter_fails_keeps_its_site_while_the_others_are_buil
 
 
 def test_each_edition_keeps_its_failed_notebooks_apart(mini_project, tmp_path):
-    from barometer.pipeline import edition_project
+    from barometer.build.pipeline import edition_project
 
     a = edition_project(tmp_path / "editions" / "zbo", {"sector": "Zbo"}, root=mini_project.root)
     b = edition_project(tmp_path / "editions" / "recht", {"sector": "Recht"}, root=mini_project.root)
@@ -270,7 +270,7 @@ def test_each_edition_keeps_its_failed_notebooks_apart(mini_project, tmp_path):
 
 
 def test_files_digest_covers_names_and_contents(tmp_path):
-    from barometer.paths import files_digest
+    from barometer.data.paths import files_digest
 
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_text("1\n"), b.write_text("1\n")
@@ -282,7 +282,7 @@ def test_files_digest_covers_names_and_contents(tmp_path):
 
 
 def test_write_atomically_replaces_whole_or_leaves_the_old_file(tmp_path):
-    from barometer.paths import write_atomically
+    from barometer.data.paths import write_atomically
 
     target = tmp_path / "sub" / "kept.txt"
     write_atomically(target, lambda tmp: tmp.write_text("first"))
@@ -307,17 +307,17 @@ def test_a_chapter_worker_imports_nothing_the_appendix_thread_may_be_importing()
     import ast
     import inspect
 
-    from barometer import pipeline
+    from barometer.build import pipeline
 
     statements = []
     for node in ast.walk(ast.parse(inspect.getsource(pipeline._execute_one).lstrip())):
         if isinstance(node, ast.ImportFrom) and node.level:
-            node.module, node.level = ".".join(filter(None, ["barometer", node.module])), 0
+            node.module, node.level = ".".join(filter(None, ["barometer.build", node.module])), 0
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             statements.append(ast.unparse(node))
     assert any("papermill" in s for s in statements)  # the worker's imports were found
     code = "\n".join([
-        "import sys", "from barometer import pipeline", *statements,
+        "import sys", "from barometer.build import pipeline", *statements,
         "print(sorted(m for m in ('pandas', 'matplotlib', 'seaborn', 'scipy') if m in sys.modules))",
     ])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -325,13 +325,13 @@ def test_a_chapter_worker_imports_nothing_the_appendix_thread_may_be_importing()
 
 
 def test_the_books_own_sphinx_extension_is_an_input_of_the_site():
-    """The book's Sphinx extension (``barometer.sphinx_ext``) shapes every page, but Sphinx
+    """The book's Sphinx extension (``barometer.build.sphinx_ext``) shapes every page, but Sphinx
     re-reads no page when only it changed: its source is one of the site's layout files, so a
     change to it starts the site build afresh. Extensions of installed packages are not (they
     change with the lock)."""
-    from barometer import paths as barometer_paths
-    from barometer.pipeline import Project, _extension_files, _layout_files
+    from barometer.build.pipeline import Project, _extension_files, _layout_files
+    from barometer.data import paths as barometer_paths
 
-    own = barometer_paths.PACKAGE / "sphinx_ext.py"
-    assert _extension_files({"extra_extensions": ["barometer.sphinx_ext", "sphinx_copybutton"]}) == [own]
+    own = barometer_paths.PACKAGE / "build" / "sphinx_ext.py"
+    assert _extension_files({"extra_extensions": ["barometer.build.sphinx_ext", "sphinx_copybutton"]}) == [own]
     assert own in _layout_files(Project.at(barometer_paths.ROOT))

@@ -17,10 +17,12 @@ matplotlib.use("Agg")
 import nbformat  # noqa: E402
 import pytest  # noqa: E402
 
-from barometer import fidelity, paths, provenance, published, tables  # noqa: E402
-from barometer.chapter import Chapter, GateError  # noqa: E402
-from barometer.gate.outputs import GLUE_PREFIX  # noqa: E402
-from barometer.gate.recorder import RECORD_DIR_ENV, Gate  # noqa: E402
+from barometer.book import provenance, tables
+from barometer.book.chapter import Chapter, GateError
+from barometer.book.gate.outputs import GLUE_PREFIX
+from barometer.book.gate.recorder import RECORD_DIR_ENV, Gate
+from barometer.data import paths, published
+from barometer.synthesis import fidelity
 
 OWN = paths.ROOT / "tests" / "fixtures" / "own_microdata.csv"
 CHAPTER_STEMS = sorted(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -117,7 +119,7 @@ def test_the_recap_of_own_data_does_not_say_synthetic(chapter):
 
 
 def test_the_held_out_fidelity_is_what_the_fidelity_appendix_shows():
-    from barometer import pages
+    from barometer.build import pages
 
     held = fidelity.held_out_summary()
     # (the summary has one row per measure and one column per kind of number)

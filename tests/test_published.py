@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from frictionless import validate
 
-from barometer import paths, published, verification
+from barometer.data import paths, published, verification
 
 SEED = paths.ROOT.parent / "shared" / "seeds" / "002_b6b7eaeabf486543.txt"
 ANNEX = [f"B1-{i}" for i in range(1, 13)]
@@ -138,7 +138,7 @@ def test_search_finds_zbo_rows():
 
 
 def test_cli_prints_a_table_and_searches():
-    run = [sys.executable, "-m", "barometer.cli", "published"]
+    run = [sys.executable, "-m", "barometer.build.cli", "published"]
     table = subprocess.run([*run, "B1-8"], capture_output=True, text=True, check=True).stdout
     assert "Rechtswezen" in table and "366" in table
     found = subprocess.run([*run, "--search", "zbo"], capture_output=True, text=True, check=True).stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from barometer import consistency, published
+from barometer.data import consistency, published
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from barometer import paths, qualitative
+from barometer.data import paths, qualitative
 
 FOLDER = paths.DATA / "qualitative"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from barometer import reader_view
+from barometer.build import reader_view
 
 GLUE_OUTPUT = {"output_type": "display_data", "data": {"text/plain": "1"}, "metadata": {"scrapbook": {"name": "x"}}}
 SHOWN = {"output_type": "stream", "name": "stdout", "text": "chi2 = 3.1"}
@@ -14,7 +14,7 @@ def cell(source, outputs=(), tags=()):
 
 def test_parameters_and_set_up_are_removed():
     assert "remove-cell" in reader_view.presentation_tags(cell("year = 2025", tags=["parameters"]))
-    setup = "from barometer import stats\nch = open_chapter('x')\nFIRST, LAST = 2021, 2025\n\ndef f(x):\n    return x\n"
+    setup = "from barometer.analysis import stats\nch = open_chapter('x')\nFIRST, LAST = 2021, 2025\n\ndef f(x):\n    return x\n"
     assert reader_view.presentation_tags(cell(setup))[-1] == "remove-cell"
 
 
@@ -42,7 +42,7 @@ def test_an_authors_remove_tag_is_kept():
 def test_a_long_table_is_collapsed_under_its_caption_and_a_short_one_is_not():
     import pandas as pd
 
-    from barometer import tables
+    from barometer.book import tables
 
     long = tables.to_html(pd.DataFrame({"x": range(tables.LONG_TABLE_ROWS + 1)}), "Every case.", "tbl-a", False)
     assert long.startswith('<details class="barometer-long-table"') and "<summary>Every case." in long

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from barometer import __released__, __version__, citation, paths, pdf, release
+from barometer import __released__, __version__
+from barometer.build import citation, pdf, release
+from barometer.data import paths
 
 ROOT = paths.ROOT
 
@@ -106,7 +108,7 @@ def clone(tmp_path):
 
 def _release(clone: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**__import__("os").environ, "BAROMETER_ROOT": str(clone)}
-    return subprocess.run([sys.executable, "-m", "barometer.release", *args], cwd=clone, env=env,
+    return subprocess.run([sys.executable, "-m", "barometer.build.release", *args], cwd=clone, env=env,
                           capture_output=True, text=True)
 
 
@@ -120,7 +122,7 @@ def test_make_release_refuses_a_dirty_tree_and_changes_nothing(clone):
     assert subprocess.run(["git", "-C", str(clone), "tag"], capture_output=True, text=True).stdout == ""
     # the Makefile's target is this command
     dry = subprocess.run(["make", "-n", "release", "VERSION=9.9.9"], cwd=ROOT, capture_output=True, text=True)
-    assert "-m barometer.release run --version \"9.9.9\"" in dry.stdout
+    assert "-m barometer.build.release run --version \"9.9.9\"" in dry.stdout
 
 
 def test_make_release_refuses_a_malformed_or_old_version(clone):
@@ -299,7 +301,7 @@ def test_the_workflows_run_only_the_readme_commands_and_make_targets():
 def test_every_notebook_opens_with_how_to_run_it_outside_a_clone(nb_path):
     import nbformat
 
-    from barometer import install_note
+    from barometer.book import install_note
 
     nb = nbformat.read(nb_path, as_version=4)
     assert install_note.has_install_cell(nb), nb_path.name
@@ -337,7 +339,7 @@ def test_a_notebook_downloaded_from_the_site_runs_against_the_installed_wheel(si
     shutil.copyfile(site / "_notebooks" / notebook.name, notebook)
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
     env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
-    where = subprocess.run([str(py), "-c", "import barometer, barometer.paths as p; print(barometer.__file__); "
+    where = subprocess.run([str(py), "-c", "import barometer, barometer.data.paths as p; print(barometer.__file__); "
                             "print(p.ROOT); print(p.DATA)"], cwd=work, env=env, capture_output=True, text=True)
     assert where.returncode == 0, where.stderr
     module, root, data = where.stdout.split()

@@ -1,4 +1,4 @@
-"""The index of the report's figures and tables (barometer.report_index): the ids are read from the
+"""The index of the report's figures and tables (barometer.build.report_index): the ids are read from the
 report text, every id has a section, and each section says what the published layer holds."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from barometer import paths, report_index
+from barometer.build import report_index
+from barometer.data import paths
 
 SEED = paths.ROOT.parent / "shared" / "seeds" / report_index.REPORT_TEXT_NAME
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason="the report text (../shared/seeds) is not beside the repository")

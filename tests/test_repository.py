@@ -7,8 +7,8 @@ import subprocess
 import nbformat
 import pytest
 
-from barometer import paths
-from barometer.parameters import Parameters
+from barometer.book.parameters import Parameters
+from barometer.data import paths
 
 LAYOUT = [
     "book", "notebooks", "data", "_config.yml", "_toc.yml", "environment.yml", "README.md",
@@ -43,8 +43,8 @@ def test_chapter_notebooks_follow_the_parameter_contract(nb_path):
     assert len(cells) == 1, f"{nb_path.name}: exactly one cell tagged 'parameters'"
     names = {}
     exec(cells[0].source, {}, names)  # our own notebook source, not user data
-    assert names == Parameters().as_dict()  # the defaults, written once in barometer.parameters
-    assert "barometer.parameters.Parameters" in cells[0].source  # where a reader finds what they mean
+    assert names == Parameters().as_dict()  # the defaults, written once in barometer.book.parameters
+    assert "barometer.book.parameters.Parameters" in cells[0].source  # where a reader finds what they mean
 
 
 def test_no_tracked_file_is_larger_than_1_mb():
@@ -65,7 +65,7 @@ def test_every_toc_chapter_has_a_notebook_or_page():
     files = [toc["root"]]
     for part in toc.get("parts", []):
         files += [c["file"] for c in part["chapters"]]
-    from barometer import pages
+    from barometer.build import pages
 
     generated = set(pages.GENERATED) | set(pages.AFTER_EXECUTION)
     for f in files:

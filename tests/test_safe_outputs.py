@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 from attacks import ATTACKS, RED_TEAM
 
-from barometer import paths
-from barometer.pipeline import build
+from barometer.build.pipeline import build
+from barometer.data import paths
 
 pytestmark = pytest.mark.slow
 
@@ -82,9 +82,10 @@ def weak(tmp_path_factory):
     """The same edition through a deliberately weakened gate: only small counts and values on
     small bases are hidden, each on its own (no ledger, no zeros rule, statistics and figures
     unchecked and at full precision, SVG kept, printed output kept)."""
-    from barometer import figures
-    from barometer.gate import ledger, outputs, render
-    from barometer.gate.rules import RELEASED, SUPPRESSED
+    from barometer.book import figures
+    from barometer.book.gate import outputs, render
+    from barometer.disclosure import ledger
+    from barometer.disclosure.rules import RELEASED, SUPPRESSED
 
     folder = tmp_path_factory.mktemp("weak")
     source = attack_file(folder)
@@ -243,7 +244,7 @@ def test_a_file_that_fails_validation_is_refused_before_any_kernel_starts(tmp_pa
     data.to_csv(source, index=False)
     out = tmp_path / "edition"
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "barometer.cli", "build", "-p", "source", str(source),
+    proc = subprocess.run([sys.executable, "-m", "barometer.build.cli", "build", "-p", "source", str(source),
                            "--out", str(out), "--no-progress"], capture_output=True, text=True, cwd=paths.ROOT)
     seconds = time.perf_counter() - start
     assert proc.returncode == 1

@@ -11,7 +11,7 @@ import pytest
 import statsmodels.formula.api as smf
 from scipy import stats as sps
 
-from barometer import scales
+from barometer.analysis import scales
 
 # Five organisations, three items. By hand: item variances 2.5, 1.8, 1.8 (sum 6.1); sum scores
 # 5, 7, 10, 13, 15 with variance 17; alpha = 3/2 * (1 - 6.1/17) = 327/340.

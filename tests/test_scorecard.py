@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from barometer import pages, paths, scorecard
+from barometer.build import pages, scorecard
+from barometer.data import paths
 
 
 def record(chapter: str, source_id: str, published: float, recomputed: float, within: bool) -> dict:

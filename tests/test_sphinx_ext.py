@@ -8,7 +8,7 @@ import logging
 import pytest
 from sphinx.highlighting import PygmentsBridge
 
-from barometer import sphinx_ext
+from barometer.build import sphinx_ext
 
 CODE = "import pandas as pd\nshares = pd.Series([0.5, 0.25])  # a comment\nprint(f'{shares.sum():.0%}')\n"
 
@@ -77,7 +77,7 @@ def test_a_sphinx_build_fills_its_own_store_and_the_next_build_reads_it(tmp_path
     monkeypatch.setenv("BAROMETER_CACHE_DIR", str(tmp_path / "cache"))
     source = tmp_path / "src"
     source.mkdir()
-    (source / "conf.py").write_text('extensions = ["barometer.sphinx_ext"]\n')
+    (source / "conf.py").write_text('extensions = ["barometer.build.sphinx_ext"]\n')
     blocks = [f"x{i} = sum(range({i}))\nprint(x{i})" for i in range(3)]
     (source / "index.rst").write_text("Page\n====\n\n" + "".join(
         ".. code-block:: python\n\n" + "".join(f"   {line}\n" for line in b.splitlines()) + "\n" for b in blocks))

@@ -7,7 +7,7 @@ import math
 import pytest
 from scipy import stats as sps
 
-from barometer import stats
+from barometer.analysis import stats
 
 
 def test_wilson_interval_matches_the_closed_form():

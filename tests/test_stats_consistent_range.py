@@ -7,7 +7,7 @@ import math
 import pytest
 from scipy import stats as sps
 
-from barometer import stats
+from barometer.analysis import stats
 
 
 def pooled_p(k1: int, n1: int, k2: int, n2: int) -> float:

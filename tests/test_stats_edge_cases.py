@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barometer import scales, stats
+from barometer.analysis import scales, stats
 
 
 def not_computable(result: stats.TestResult) -> bool:

@@ -1,4 +1,4 @@
-"""McNemar bounds for two options of one multiple-answer question (barometer.stats)."""
+"""McNemar bounds for two options of one multiple-answer question (barometer.analysis.stats)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.contingency_tables import mcnemar
 
-from barometer import stats
+from barometer.analysis import stats
 
 
 def joint_tables(k1, k2, n):

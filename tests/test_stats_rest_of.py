@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scipy import stats as sps
 
-from barometer import stats
+from barometer.analysis import stats
 
 
 def test_rest_of_subtracts_reconstructed_counts():

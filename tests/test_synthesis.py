@@ -10,9 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barometer import fidelity, paths, published, reproduce, synthesis
-from barometer import intake as bio
-from barometer import microdata as md
+from barometer.analysis import reproduce
+from barometer.data import codebook as md
+from barometer.data import paths, published
+from barometer.intake import reading as bio
+from barometer.synthesis import fidelity
+from barometer.synthesis import generator as synthesis
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +125,7 @@ def test_generation_scales_with_the_same_proportions():
 
 def test_assumptions_file_is_generated_and_every_assumption_is_used():
     assert (paths.SYNTHETIC / "ASSUMPTIONS.md").read_text() == synthesis.assumptions_markdown()
-    source = (paths.PACKAGE / "synthesis.py").read_text()
+    source = (paths.PACKAGE / "synthesis" / "generator.py").read_text()
     for a in synthesis.ASSUMPTIONS:
         assert a.rag in {"red", "amber", "green"}
         assert len(re.findall(rf"\b{a.id}\b", source)) >= 2, f"{a.id} is never referred to in the code"

@@ -21,7 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from barometer import paths, pipeline
+from barometer.build import pipeline
+from barometer.data import paths
 
 FIXTURE = paths.ROOT / "tests" / "fixtures" / "own_microdata.csv"
 

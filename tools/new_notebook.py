@@ -17,7 +17,7 @@ def write(path: str, cells: list[tuple[str, str]]) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    from barometer import install_note
+    from barometer.book import install_note
 
     nb.cells.append(install_note.cell())  # how to run it outside a clone (hidden on the site)
     for kind, text in cells:

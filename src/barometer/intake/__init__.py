@@ -1,0 +1,1 @@
+"""Reading and validating a user's own microdata file."""
