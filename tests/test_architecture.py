@@ -90,9 +90,9 @@ def test_the_package_imports_in_one_direction():
 
 #: The subpackages from the bottom up: each imports only from those below it (and the package's
 #: ``__init__``, which holds the version). Synthesis sits above analysis because fitting and
-#: judging the stand-in uses the report's recomputation; the book uses all of them; the build
-#: runs the book.
-LAYERS = ("data", "intake", "disclosure", "analysis", "synthesis", "book", "build")
+#: judging the stand-in uses the report's recomputation; the book (the chapter toolkit) uses all
+#: of them; each chapter's plumbing (chapters) uses the book; the build runs the book.
+LAYERS = ("data", "intake", "disclosure", "analysis", "synthesis", "book", "chapters", "build")
 
 
 def layer_of(module: str) -> int:

@@ -18,7 +18,7 @@ from barometer.data import paths
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 SECTIONS = ["## In brief", "## Overview", "## Published results", "## Re-analysis on microdata", "## Reproduction check",
-            "## Summary", "## Try it yourself", "## References"]
+            "## Summary", "## Try it yourself", "## Exercises", "## References"]
 
 # What may look like a number in prose without being a finding: references to the report's
 # sections, figures and tables, and the report's waves and years.
@@ -110,6 +110,33 @@ def test_chapter_has_the_contract_sections_in_order(nb_path):
     assert positions == sorted(positions), f"{nb_path.name}: contract sections out of order"
     titles = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")]
     assert len(titles) == 1, f"{nb_path.name}: exactly one '# ' title"
+
+
+def _section(nb, heading: str) -> str:
+    """The markdown from a '## ' heading to the next one."""
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    start = text.index(heading)
+    following = text.find("\n## ", start + len(heading))
+    return text[start: None if following < 0 else following]
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_overview_states_prerequisites_and_a_time_to_learn(nb_path):
+    overview = _section(nbformat.read(nb_path, as_version=4), "## Overview")
+    assert "**Prerequisites:**" in overview, f"{nb_path.name}: no prerequisites in the overview"
+    assert re.search(r"\*\*Time to learn:\*\*[^\n]*\d+ minutes", overview), f"{nb_path.name}: no time to learn"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_have_solutions_hidden_until_opened(nb_path):
+    """sphinx-exercise directives: every exercise has a labelled solution that opens on a click."""
+    exercises = _section(nbformat.read(nb_path, as_version=4), "## Exercises")
+    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: ([\w-]+)", exercises)
+    solved = re.findall(r"```\{solution\} ([\w-]+)\n((?::[\w-]+:[^\n]*\n)*)", exercises)
+    assert len(labels) >= 2, f"{nb_path.name}: fewer than two exercises"
+    assert sorted(labels) == sorted(name for name, _ in solved), f"{nb_path.name}: an exercise without a solution"
+    assert all(":class: dropdown" in options for _, options in solved), f"{nb_path.name}: a solution shown open"
+    assert all(label.startswith(nb_path.stem[:2] + "-") for label in labels)  # unique across the book
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
