@@ -380,3 +380,18 @@ def test_reproduction_records_are_saved_for_the_scorecard(chapter):
     assert set(saved["chapter"]) == {"99_test"} and set(saved["data_source"]) == {"synthetic"}
     counts = saved[saved["statistic"] == "count"]
     assert counts["within"].all()  # sector counts are calibration targets of the generator
+
+
+def test_term_label_names_model_terms_in_the_chapters_language():
+    from barometer.analysis import models
+    from barometer.book.chapter import open_chapter
+
+    ch = open_chapter("00_terms")
+    assert ch.term_label("C(size_class, Treatment('Klein'))[T.Groot]") == f"size: {ch.group('Groot', 'size')}"
+    assert ch.term_label(f"C(sector_group, Treatment('Gemeente'))[T.{models.OTHER}]") == "sector: Other (small sectors)"
+    assert ch.term_label("C(cluster, Treatment('Gemiddeld'))[T.Krachtig]") == \
+        f"climate: {ch.group('Krachtig', 'climate_cluster')}"
+    assert ch.term_label("C(wave)[T.2025]") == "wave: 2025"
+    assert ch.term_label("C(strategy_c)[T.Yes]", {"strategy_c": "strategy"}) == "strategy: Yes"
+    assert ch.term_label("climate", {"climate": "innovation climate (per point)"}) == "innovation climate (per point)"
+    assert ch.term_label("time") == "time"

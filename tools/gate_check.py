@@ -5,7 +5,7 @@
 For each chapter: executes it on the synthetic data into a temporary chapters folder and lists
 the gate's problems (values it would withhold from own data: every chapter should have none);
 with ``--baseline DIR`` (a ``book/chapters`` folder of an earlier build) compares the downloads
-byte for byte. Then builds the chapters on own microdata (default: the test fixture) as an
+byte for byte and the glued values one by one. Then builds the chapters on own microdata (default: the test fixture) as an
 edition in a temporary folder, runs the output check and prints the ledger's summary and, per
 output, how many values were released, suppressed and withheld.
 """
@@ -25,6 +25,28 @@ from barometer.build import pipeline
 from barometer.data import paths
 
 FIXTURE = paths.ROOT / "tests" / "fixtures" / "own_microdata.csv"
+
+
+def glued(notebook: Path) -> dict[str, str]:
+    """The glued values of an executed notebook, as the page shows them."""
+    values = {}
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                values[name] = out.get("data", {}).get("text/plain", "")
+    return values
+
+
+def compare_glue(old: Path, new: Path) -> int:
+    """Lists glued values that are new, gone or changed against the baseline's notebook."""
+    before, after = glued(old), glued(new)
+    bad = 0
+    for name in sorted(set(before) | set(after)):
+        if before.get(name) != after.get(name):
+            print(f"    glue {name}: {before.get(name, '(none)')!r} -> {after.get(name, '(none)')!r}")
+            bad += 1
+    return bad
 
 
 def synthetic(stems: list[str], baseline: Path | None, keep: Path, params: dict) -> int:
@@ -50,6 +72,7 @@ def synthetic(stems: list[str], baseline: Path | None, keep: Path, params: dict)
                 elif not filecmp.cmp(a, b, shallow=False):
                     print(f"    differs from baseline: {name}")
                     bad += 1
+            bad += compare_glue(baseline / f"{stem}.ipynb", chapters / f"{stem}.ipynb")
     return bad
 
 

@@ -28,6 +28,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from barometer.analysis import models
 from barometer.book import figures, labels, provenance
 from barometer.book.gate.outputs import Context
 from barometer.book.gate.recorder import Gate, glue_prefix
@@ -133,6 +134,24 @@ class Chapter:
 
     def group(self, label: str, breakdown: str = "sector") -> str:
         return labels.group(label, breakdown, self.lang)
+
+    def term_label(self, term: str, names: dict[str, str] | None = None) -> str:
+        """A readable name for a model term: ``C(size_class, Treatment('Klein'))[T.Groot]`` becomes
+        "size: Large". ``names`` names the other terms (``{"climate": "innovation climate (per
+        point)"}``) and the variables of other categorical terms (``{"strategy_c": "strategy"}``)."""
+        names = names or {}
+        parts = models.term_parts(term)
+        if parts is None:
+            return names.get(term, term)
+        variable, level = parts
+        if variable == "size_class":
+            return f"size: {self.group(level, 'size')}"
+        if variable == "sector_group":
+            return "sector: " + ("Other (small sectors)" if level == models.OTHER else self.group(level))
+        if variable == "cluster":
+            return f"climate: {self.group(level, 'climate_cluster')}"
+        return f"{names.get(variable, variable)}: {level}" if variable in names or variable == "wave" \
+            else names.get(term, term)
 
     def focus(self, year: int | None = None, *, all_sectors: bool = False) -> dict:
         """The gate group of the chapter's focus: ``{"wave": year, "sector": sector}``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import textwrap
 from pathlib import Path
 
 import matplotlib as mpl
@@ -24,6 +25,11 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 HIGHLIGHT, MUTED, REFERENCE = "#0072B2", "#BBBBBB", "#D55E00"
 #: Diverging palette for Likert-type answers (negative ... positive), colour-blind-safe.
 DIVERGING = ["#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC"]
+
+
+def wrap(text, width: int = 38) -> str:
+    """A label broken into lines of at most ``width`` characters (axis tick labels)."""
+    return textwrap.fill(str(text), width)
 
 
 def style() -> None:
