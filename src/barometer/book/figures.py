@@ -47,9 +47,9 @@ def style() -> None:
     })
 
 
-def watermark(fig: plt.Figure, source: str) -> None:
+def watermark(fig: plt.Figure, provenance: str) -> None:
     """Mark a figure drawn from synthetic microdata in the image itself (downloads travel)."""
-    if source == "synthetic":
+    if provenance == "synthetic":
         # Below everything already drawn (axis labels included), so that it never overprints
         # them; the saved image's tight box grows to take it in.
         bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()

@@ -156,9 +156,9 @@ def violations(markdown_cells: Iterable[str], stem: str, glued: dict[str, str]) 
     found = []
     for place, markdown in quoted_places(cells, stem).items():
         for name in glue_names(markdown):
-            source = glued.get(name, "unknown")
-            if source != PUBLISHED:
-                found.append(f"{stem}: {place} shows {name} ({source})")
+            provenance = glued.get(name, "unknown")
+            if provenance != PUBLISHED:
+                found.append(f"{stem}: {place} shows {name} ({provenance})")
     prefix = glue_prefix(stem)
     for title, body in recap_blocks("\n\n".join(cells)):
         if glue_names(title) != [prefix + RECAP_TITLE] or prefix + RECAP_NOTE not in glue_names(body):

@@ -26,10 +26,10 @@ def check_name(name: str) -> str:
     return name
 
 
-def caption_text(caption: str, source: str, min_cell: int | None = None) -> str:
-    if source == "synthetic":
+def caption_text(caption: str, provenance: str, min_cell: int | None = None) -> str:
+    if provenance == "synthetic":
         return f"{SYNTHETIC_PREFIX} {caption}"
-    if source == "own":
+    if provenance == "own":
         return (f"{OWN_PREFIX} {caption} Numbers resting on fewer than {min_cell} organisations, and "
                 f"numbers that would let one work such a number out, are shown as {MARK}.")
     return caption
@@ -77,12 +77,12 @@ def to_html(df: pd.DataFrame, caption: str, anchor: str, index: bool) -> str:
             f"{table}\n</details>")
 
 
-def write_csv(df: pd.DataFrame, path, source: str) -> None:
+def write_csv(df: pd.DataFrame, path, provenance: str) -> None:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object:  # numbers beside the mark: written as the numeric columns are
             out[col] = [f"{v:.6g}" if isinstance(v, float) and pd.notna(v) else v for v in out[col]]
-    out.insert(len(out.columns), "data_source", source)
+    out.insert(len(out.columns), "data_source", provenance)  # (the column keeps its name)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
 

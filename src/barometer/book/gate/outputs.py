@@ -64,7 +64,7 @@ class Context:
     def link(self, path: Path | str) -> str:
         return f"{paths.FILES}/{self.slug}/{Path(path).name}"
 
-    def source_of(self, phase: str) -> str:
+    def provenance_of(self, phase: str) -> str:
         return self.data_kind if phase == MICRODATA else "published"
 
     def allowed_numbers(self) -> set[str]:
@@ -264,7 +264,7 @@ def caption_of(out: Output, status: Status, ctx: Context, part: str = "caption")
 def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[dict]:
     """The notebook outputs (nbformat dicts) of one gate output, writing its files to ``folder``."""
     meta = {META: {"gate": out.uid, "phase": out.phase}}
-    source = ctx.source_of(out.phase)
+    provenance = ctx.provenance_of(out.phase)
     if out.kind == "glue":
         text = shown_text(out.value, out.uid, status, ctx, out.fmt) if out.phase == MICRODATA \
             else _published_text(out.value, out.fmt)
@@ -274,18 +274,18 @@ def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[di
         text = shown_text(out.value, out.uid, status, ctx)
         return [{"output_type": "display_data", "data": {"text/markdown": text}, "metadata": meta}]
     if out.kind == "records":
-        tables.write_csv(frame_values(out, status, ctx), folder / f"{out.name}.csv", source)
+        tables.write_csv(frame_values(out, status, ctx), folder / f"{out.name}.csv", provenance)
         note_file(folder, out.name, "records", "Reproduction records: every published number of this chapter "
-                  "that the microdata can recompute, beside its recomputed value (the scorecard's input).", source)
+                  "that the microdata can recompute, beside its recomputed value (the scorecard's input).", provenance)
         return []
     plain_caption = caption_of(out, status, ctx)
-    note_file(folder, out.name, out.kind, plain_caption, source)
-    caption = tables.caption_text(plain_caption, source, ctx.rules.min_cell)
+    note_file(folder, out.name, out.kind, plain_caption, provenance)
+    caption = tables.caption_text(plain_caption, provenance, ctx.rules.min_cell)
     if out.kind == "table":
         values = frame_values(out, status, ctx)
         shown = values.reset_index() if out.index else values
         path = folder / f"{out.name}.csv"
-        tables.write_csv(shown, path, source)
+        tables.write_csv(shown, path, provenance)
         page = tables.to_html(tables.formatted(shown, out.formats), caption, f"tbl-{ctx.slug}-{out.name}", False)
         link = f"Download this table: {{download}}`{out.name}.csv <{ctx.link(path)}>`"
         return [{"output_type": "display_data", "data": {"text/html": page}, "metadata": meta},
@@ -297,7 +297,7 @@ def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[di
         if out.frame is not None:
             values = frame_values(out, status, ctx)
             csv = folder / f"{out.name}.csv"
-            tables.write_csv(values.reset_index() if out.index else values, csv, source)
+            tables.write_csv(values.reset_index() if out.index else values, csv, provenance)
             files["CSV"] = csv
         alt = caption_of(out, status, ctx, "alt")
         return [{"output_type": "display_data",
@@ -310,7 +310,7 @@ def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[di
 MANIFEST = "_files.json"
 
 
-def note_file(folder: Path, name: str, kind: str, caption: str, source: str) -> None:
+def note_file(folder: Path, name: str, kind: str, caption: str, provenance: str) -> None:
     """Record in the folder's manifest what the files called ``name`` hold: their kind, the first
     sentence of their caption and their data source (sorted, so that builds compare byte for byte)."""
     import json
@@ -319,7 +319,7 @@ def note_file(folder: Path, name: str, kind: str, caption: str, source: str) -> 
     path = folder / MANIFEST
     entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(str(caption).split()), maxsplit=1)[0]
-    entries[name] = {"kind": kind, "title": first, "source": source}
+    entries[name] = {"kind": kind, "title": first, "source": provenance}  # (the key of a downloaded file)
     path.write_text(json.dumps(entries, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -143,8 +143,7 @@ class Gate:
             fig = fig_or_draw(plain)
         else:
             fig = fig_or_draw
-        source = self.ctx.source_of(self.phase)
-        figures.watermark(fig, source)
+        figures.watermark(fig, self.ctx.provenance_of(self.phase))
         files = figures.save(fig, self.folder, name, svg=True, keep_png=True)
         out.figure_files = {k: p.name for k, p in files.items()}
         self._emit(out)
