@@ -316,7 +316,7 @@ class Chapter:
 
         h = headlines.headline(key)
         # typed as the report's number, so that it is published in either part of a chapter
-        self.glue(f"{glue_prefix(self.slug)}hl_{key}", gv.published(h.value, h.source), h.fmt)
+        self.glue(f"{glue_prefix(self.slug)}hl_{key}", gv.published(h.value, h.where), h.fmt)
 
     def recap(self) -> None:
         """Glue the title and the note of the Summary's block of microdata results

@@ -59,12 +59,12 @@ def decline() -> stats.TestResult:
 
 @dataclass(frozen=True)
 class Headline:
-    """A headline quantity: one id, one value, one format, one published source."""
+    """A headline quantity: one id, one value, one format, and where the report prints it."""
 
     key: str
     value: object
     fmt: str
-    source: str
+    where: str
 
 
 #: Every headline quantity by id: how it is computed and printed. Pages glue these with
@@ -87,8 +87,8 @@ HEADLINES = {
 
 def headline(key: str) -> Headline:
     """The headline quantity ``key`` (see HEADLINES)."""
-    compute, fmt, source = HEADLINES[key]
-    return Headline(key, compute(), fmt, source)
+    compute, fmt, where = HEADLINES[key]
+    return Headline(key, compute(), fmt, where)
 
 
 def rate_by_sector() -> pd.DataFrame:
