@@ -33,8 +33,8 @@ def glued(notebook: Path) -> dict[str, str]:
     for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
         for out in cell.get("outputs", []):
             name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = out.get("data", {}).get("text/plain", "")
+            if name:  # (glued values are stored under papermill's record MIME types)
+                values[name] = json.dumps(out.get("data", {}), sort_keys=True)
     return values
 
 
