@@ -171,18 +171,20 @@ def show_origin(ch, origin: pd.DataFrame, implied: pd.DataFrame, innovators: dic
                              ignore_index=True))
 
 
-def origin_numbers(origin, implied, innovators, from_elsewhere, test) -> dict:
-    """The origin numbers the prose quotes: ``{name: (value, format)}`` (names without ``ch04_``)."""
+def glue_origin_numbers(ch, origin, implied, innovators, from_elsewhere, test) -> None:
+    """Glue the origin numbers the prose quotes (besides the three printed shares)."""
     share = implied["from elsewhere (%)"]
-    return {
-        "innov_2025": (innovators[SECOND], None), "innov_2021": (innovators[FIRST], None),
-        "origin_printed_sum": (origin["pct"].sum(), "{:.0f}%"),
-        "origin_elsewhere_printed": (float(origin.loc[origin["code"].isin([1, 3]), "pct"].sum()), "{:.0f}%"),
-        "elsewhere_2021": (share.iloc[0], "{:.1f}%"), "elsewhere_2025": (share.iloc[1], "{:.1f}%"),
-        "elsewhere_n_2021": (from_elsewhere[FIRST], None), "elsewhere_n_2025": (from_elsewhere[SECOND], None),
-        "elsewhere_diff": (share.iloc[1] - share.iloc[0], "{:+.1f}"),
-        "elsewhere_p": (test.p_value, "{:.2g}"), "elsewhere_h": (test.effect, "{:+.2f}"),
-    }
+    ch.glue("ch04_innov_2025", innovators[SECOND])
+    ch.glue("ch04_innov_2021", innovators[FIRST])
+    ch.glue("ch04_origin_printed_sum", origin["pct"].sum(), "{:.0f}%")
+    ch.glue("ch04_origin_elsewhere_printed", float(origin.loc[origin["code"].isin([1, 3]), "pct"].sum()), "{:.0f}%")
+    ch.glue("ch04_elsewhere_2021", share.iloc[0], "{:.1f}%")
+    ch.glue("ch04_elsewhere_2025", share.iloc[1], "{:.1f}%")
+    ch.glue("ch04_elsewhere_n_2021", from_elsewhere[FIRST])
+    ch.glue("ch04_elsewhere_n_2025", from_elsewhere[SECOND])
+    ch.glue("ch04_elsewhere_diff", share.iloc[1] - share.iloc[0], "{:+.1f}")
+    ch.glue("ch04_elsewhere_p", test.p_value, "{:.2g}")
+    ch.glue("ch04_elsewhere_h", test.effect, "{:+.2f}")
 
 
 # ---------------------------------------------------------------------------- Tables B1-2 to B1-7
@@ -297,38 +299,47 @@ def answer_row(fam: dict, sid: str, code: int) -> pd.Series:
     return fam[sid].set_index("code").loc[code]
 
 
-def table_numbers(ch, fam: dict, allfam: pd.DataFrame, omnibus) -> dict:
-    """The numbers the prose quotes about Tables B1-2 to B1-7: ``{name: (value, format)}``."""
+def glue_table_numbers(ch, fam: dict, allfam: pd.DataFrame, omnibus) -> None:
+    """Glue the numbers the prose quotes about Tables B1-2 to B1-7: counts of significant
+    options, the lists of them, the evaluation test and the most named option of four tables."""
     def pct(x):
         return f"{x:.0f}%"
 
     sig = allfam[allfam["verdict"].str.startswith("significant")]
     raw_only = allfam[(allfam["p"] < 0.05) & ~allfam["verdict"].str.startswith("significant")]
+    ch.glue("ch04_n_items", len(allfam))
+    ch.glue("ch04_n_raw", int((allfam["p"] < 0.05).sum()))
+    ch.glue("ch04_n_holm", len(sig))
+    ch.glue("ch04_sig_list", "; ".join(
+        f"{r.answer} ({r.table}: {pct(getattr(r, f'pct_{FIRST}'))} → {pct(getattr(r, f'pct_{SECOND}'))}, "
+        f"h = {r.cohens_h:+.2f})" for r in sig.itertuples()))
+    ch.glue("ch04_raw_only_list", "; ".join(
+        f"{r.answer} ({r.table}: {pct(getattr(r, f'pct_{FIRST}'))} → {pct(getattr(r, f'pct_{SECOND}'))}, "
+        f"p = {r.p:.3f}, Holm p = {r.p_holm:.2f})" for r in raw_only.itertuples()))
+    ch.glue("ch04_max_abs_h", sig["cohens_h"].abs().max(), "{:.2f}")
+    ch.glue("ch04_max_h_mag", compare.magnitude(sig["cohens_h"].abs().max()))
     nocollab, plan = answer_row(fam, "B1-4", 10), answer_row(fam, "B1-7", 5)
+    ch.glue("ch04_nocollab_h", nocollab["cohens_h"], "{:+.2f}")
+    ch.glue("ch04_nocollab_pholm", nocollab["p_holm"], "{:.1e}")
+    ch.glue("ch04_eval_plan_2021", plan[f"pct_{FIRST}"], "{:.0f}%")
+    ch.glue("ch04_eval_plan_2025", plan[f"pct_{SECOND}"], "{:.0f}%")
+    ch.glue("ch04_eval_plan_p", plan["p"], "{:.3f}")
+    ch.glue("ch04_eval_plan_pholm", plan["p_holm"], "{:.2f}")
     evaluated = fam["B1-7"].set_index("code").loc[[1, 2]]
-    out = {
-        "n_items": (len(allfam), None), "n_raw": (int((allfam["p"] < 0.05).sum()), None),
-        "n_holm": (len(sig), None),
-        "sig_list": ("; ".join(
-            f"{r.answer} ({r.table}: {pct(getattr(r, f'pct_{FIRST}'))} → {pct(getattr(r, f'pct_{SECOND}'))}, "
-            f"h = {r.cohens_h:+.2f})" for r in sig.itertuples()), None),
-        "raw_only_list": ("; ".join(
-            f"{r.answer} ({r.table}: {pct(getattr(r, f'pct_{FIRST}'))} → {pct(getattr(r, f'pct_{SECOND}'))}, "
-            f"p = {r.p:.3f}, Holm p = {r.p_holm:.2f})" for r in raw_only.itertuples()), None),
-        "max_abs_h": (sig["cohens_h"].abs().max(), "{:.2f}"),
-        "max_h_mag": (compare.magnitude(sig["cohens_h"].abs().max()), None),
-        "nocollab_h": (nocollab["cohens_h"], "{:+.2f}"), "nocollab_pholm": (nocollab["p_holm"], "{:.1e}"),
-        "eval_plan_2021": (plan[f"pct_{FIRST}"], "{:.0f}%"), "eval_plan_2025": (plan[f"pct_{SECOND}"], "{:.0f}%"),
-        "eval_plan_p": (plan["p"], "{:.3f}"), "eval_plan_pholm": (plan["p_holm"], "{:.2f}"),
-        "evaluated_focus": (evaluated[f"pct_{ch.year}"].sum(), "{:.0f}%"),
-        "omnibus_p": (omnibus.p_value, "{:.3f}"), "omnibus_v": (omnibus.effect, "{:.2f}"),
-        "focus_year": (ch.year, None),
-    }
-    for sid, name in (("B1-2", "channel"), ("B1-3", "initiative"), ("B1-4", "partner"), ("B1-6", "funding")):
-        top = fam[sid].sort_values(f"pct_{ch.year}", ascending=False).iloc[0]
-        out[f"top_{name}"] = (top["answer"], None)
-        out[f"top_{name}_pct"] = (top[f"pct_{ch.year}"], "{:.0f}%")
-    return out
+    ch.glue("ch04_evaluated_focus", evaluated[f"pct_{ch.year}"].sum(), "{:.0f}%")
+    ch.glue("ch04_omnibus_p", omnibus.p_value, "{:.3f}")
+    ch.glue("ch04_omnibus_v", omnibus.effect, "{:.2f}")
+    ch.glue("ch04_focus_year", ch.year)
+    top = {sid: fam[sid].sort_values(f"pct_{ch.year}", ascending=False).iloc[0]
+           for sid in ("B1-2", "B1-3", "B1-4", "B1-6")}
+    ch.glue("ch04_top_channel", top["B1-2"]["answer"])
+    ch.glue("ch04_top_channel_pct", top["B1-2"][f"pct_{ch.year}"], "{:.0f}%")
+    ch.glue("ch04_top_initiative", top["B1-3"]["answer"])
+    ch.glue("ch04_top_initiative_pct", top["B1-3"][f"pct_{ch.year}"], "{:.0f}%")
+    ch.glue("ch04_top_partner", top["B1-4"]["answer"])
+    ch.glue("ch04_top_partner_pct", top["B1-4"][f"pct_{ch.year}"], "{:.0f}%")
+    ch.glue("ch04_top_funding", top["B1-6"]["answer"])
+    ch.glue("ch04_top_funding_pct", top["B1-6"][f"pct_{ch.year}"], "{:.0f}%")
 
 
 # ---------------------------------------------------------------------------- erratum E07
@@ -357,16 +368,17 @@ def e07_table(ch, fam: dict) -> pd.DataFrame:
     return e07
 
 
-def e07_numbers(e07: pd.DataFrame, shift: float, same: bool) -> dict:
-    """The erratum's numbers the prose quotes: ``{name: (value, format)}``."""
+def glue_e07(ch, e07: pd.DataFrame, shift: float, same: bool) -> None:
+    """Glue the erratum's numbers: the range, the printed bases, and the sensitivity's result
+    (``shift``: the largest change of a p-value; ``same``: whether every verdict stays)."""
     e = e07.set_index("wave")
-    return {"e07_low": (int(e.loc[SECOND, "implied collaborators, min"]), None),
-            "e07_high": (int(e.loc[SECOND, "implied collaborators, max"]), None),
-            "e07_printed": (int(e.loc[SECOND, "printed base of B1-5"]), None),
-            "e07_printed_2021": (int(e.loc[FIRST, "printed base of B1-5"]), None),
-            "e07_ok_2021": ("within" if e.loc[FIRST, "consistent"] else "outside", None),
-            "e07_shift": (shift, "{:.3f}"),
-            "e07_same": ("none of the verdicts changes" if same else "some verdicts change", None)}
+    ch.glue("ch04_e07_low", int(e.loc[SECOND, "implied collaborators, min"]))
+    ch.glue("ch04_e07_high", int(e.loc[SECOND, "implied collaborators, max"]))
+    ch.glue("ch04_e07_printed", int(e.loc[SECOND, "printed base of B1-5"]))
+    ch.glue("ch04_e07_printed_2021", int(e.loc[FIRST, "printed base of B1-5"]))
+    ch.glue("ch04_e07_ok_2021", "within" if e.loc[FIRST, "consistent"] else "outside")
+    ch.glue("ch04_e07_shift", shift, "{:.3f}")
+    ch.glue("ch04_e07_same", "none of the verdicts changes" if same else "some verdicts change")
 
 
 # ---------------------------------------------------------------------------- Denmark (Figure 2-9)
@@ -511,17 +523,18 @@ def claims_table(ch, fam, implied, elsewhere_test, nl_dk, funding: dict) -> pd.D
     return claims
 
 
-def claims_numbers(claims: pd.DataFrame) -> dict:
-    """How many claims were checked, supported, undecided or untestable."""
+def glue_claims(ch, claims: pd.DataFrame) -> None:
+    """Glue how many claims were checked, supported, undecided or untestable."""
     checked = claims[claims["p (lowest)"].notna()]
-    return {"claims_n": (len(claims), None), "claims_checked": (len(checked), None),
-            "claims_supported": (int((checked["verdict"] == "supported").sum()), None),
-            "claims_undecided": (int(checked["verdict"].str.startswith("undecided").sum()), None),
-            "claims_untestable": (int(claims["p (lowest)"].isna().sum()), None)}
+    ch.glue("ch04_claims_n", len(claims))
+    ch.glue("ch04_claims_checked", len(checked))
+    ch.glue("ch04_claims_supported", int((checked["verdict"] == "supported").sum()))
+    ch.glue("ch04_claims_undecided", int(checked["verdict"].str.startswith("undecided").sum()))
+    ch.glue("ch04_claims_untestable", int(claims["p (lowest)"].isna().sum()))
 
 
-def exercise_numbers(fam: dict) -> dict:
-    """The results the worked solutions of the exercises state (published layer): how many
+def glue_exercises(ch, fam: dict) -> None:
+    """Glue the results the worked solutions of the exercises state (published layer): how many
     options of Table B1-4 change verdict under Bonferroni instead of Holm, and, for the B1-5
     claim (the most named phase against the next), the smallest overlap of the two answers for
     which McNemar's test is significant at 5%, beside the largest overlap possible."""
@@ -529,7 +542,7 @@ def exercise_numbers(fam: dict) -> dict:
 
     b14 = fam["B1-4"]
     bonferroni = multipletests(b14["p"], alpha=0.05, method="bonferroni")[0]
-    changed = int((bonferroni != (b14["p_holm"] < 0.05).to_numpy()).sum())
+    ch.glue("ch04_ex_bonf_changed", int((bonferroni != (b14["p_holm"] < 0.05).to_numpy()).sum()))
     b15 = fam["B1-5"].set_index("code")
     top = b15.loc[[1, 2, 3, 4], f"pct_{SECOND}"].idxmax()
     after = b15.loc[[c for c in (1, 2, 3, 4) if c != top], f"pct_{SECOND}"].idxmax()
@@ -538,11 +551,13 @@ def exercise_numbers(fam: dict) -> dict:
     both = range(max(0, k1 + k2 - n), min(k1, k2) + 1)
     significant = [x for x in both if k1 + k2 - 2 * x > 0
                    and sps.chi2.sf((k1 - k2) ** 2 / (k1 + k2 - 2 * x), 1) < 0.05]
-    return {"ex_bonf_changed": (changed, None),
-            "ex_phase_top": (b15.loc[top, "answer"], None), "ex_phase_next": (b15.loc[after, "answer"], None),
-            "ex_phase_k1": (k1, None), "ex_phase_k2": (k2, None), "ex_phase_n": (n, None),
-            "ex_overlap_min": (min(significant) if significant else np.nan, "{:.0f}"),
-            "ex_overlap_max": (min(k1, k2), None)}
+    ch.glue("ch04_ex_phase_top", b15.loc[top, "answer"])
+    ch.glue("ch04_ex_phase_next", b15.loc[after, "answer"])
+    ch.glue("ch04_ex_phase_k1", k1)
+    ch.glue("ch04_ex_phase_k2", k2)
+    ch.glue("ch04_ex_phase_n", n)
+    ch.glue("ch04_ex_overlap_min", min(significant) if significant else np.nan, "{:.0f}")
+    ch.glue("ch04_ex_overlap_max", min(k1, k2))
 
 
 # ---------------------------------------------------------------------------- microdata: routing
@@ -767,22 +782,20 @@ def origin_by_size_figure(ch, wide, size_n) -> None:
               data=wide, labels=("size class",))
 
 
-def size_numbers(ch, wide, size_n, size_pearson, perm_p, exp_tested, adjusted, wave_pearson, wave_cells) -> dict:
-    """The typed numbers of the size-class test the recap quotes: ``{name: (value, format)}``.
-    Every statistic rests on the nine counts of its table."""
+def glue_size_test(ch, wide, size_n, size_pearson, perm_p, exp_tested, adjusted, wave_pearson, wave_cells) -> None:
+    """Glue the typed results of the size-class test the recap quotes (every statistic rests on
+    the nine counts of its table), the cell furthest from independence and the test by wave."""
     short_names = origin_short(ch)
     n_cols = [c for c in wide.columns if c.startswith("n ")]
     r_cols = [c for c in wide.columns if c.startswith("adj. residual")]
     size_cells = [wide.loc[i, c] for i in range(len(SIZES)) for c in n_cols]
-    out = {
-        "md_size_chi2": (ch.statistic(size_pearson["chi2"], on=size_cells), "{:.1f}"),
-        "md_size_df": (ch.statistic(size_pearson["dof"], on=size_cells), "{:.0f}"),
-        "md_size_p": (ch.statistic(size_pearson["pval"], on=size_cells), "{:.2g}"),
-        "md_size_v": (ch.statistic(size_pearson["cramer"], on=size_cells), "{:.2f}"),
-        "md_size_perm_p": (ch.statistic(perm_p, on=size_cells), "{:.2g}"),
-        "md_size_small": (ch.statistic(int((exp_tested < 5).sum()), on=size_cells), "{:.0f}"),
-        "md_size_n": (size_n, None),
-    }
+    ch.glue("ch04_md_size_chi2", ch.statistic(size_pearson["chi2"], on=size_cells), "{:.1f}")
+    ch.glue("ch04_md_size_df", ch.statistic(size_pearson["dof"], on=size_cells), "{:.0f}")
+    ch.glue("ch04_md_size_p", ch.statistic(size_pearson["pval"], on=size_cells), "{:.2g}")
+    ch.glue("ch04_md_size_v", ch.statistic(size_pearson["cramer"], on=size_cells), "{:.2f}")
+    ch.glue("ch04_md_size_perm_p", ch.statistic(perm_p, on=size_cells), "{:.2g}")
+    ch.glue("ch04_md_size_small", ch.statistic(int((exp_tested < 5).sum()), on=size_cells), "{:.0f}")
+    ch.glue("ch04_md_size_n", size_n)
     # The cell furthest from independence: which one it is, and that no other cell lies further,
     # rests on the whole table.
     cells = [(abs(adjusted[i, j]), i, j) for i in range(len(SIZES)) for j in range(len(SIZE_ORIGINS))
@@ -790,19 +803,18 @@ def size_numbers(ch, wide, size_n, size_pearson, perm_p, exp_tested, adjusted, w
     if cells:
         _, i, j = max(cells)
         residual = ch.statistic(adjusted[i, j], on=[*size_cells, wide.loc[i, r_cols[j]]])
-        out["md_size_cell"] = (ch.text(
+        ch.glue("ch04_md_size_cell", ch.text(
             "'{origin}' innovations among {size} organisations ({direction} than independence implies; "
             "adjusted residual {r:+.1f})",
             origin=ch.verdict(short_names[SIZE_ORIGINS[j]], on=size_cells),
             size=ch.verdict(ch.group(SIZES[i], "size").lower(), on=size_cells),
-            direction=ch.verdict("fewer" if adjusted[i, j] < 0 else "more", on=size_cells), r=residual), None)
+            direction=ch.verdict("fewer" if adjusted[i, j] < 0 else "more", on=size_cells), r=residual))
     else:
-        out["md_size_cell"] = (ch.verdict("not computable: no innovator in these data has a codable origin",
-                                          on=size_cells), None)
-    out["md_wave_p"] = (ch.fixed("no second wave in the configured data") if wave_pearson is None else
-                        ch.text("p = {p:.2g}, Cramér's V = {v:.2f}", p=ch.statistic(wave_pearson["pval"], on=wave_cells),
-                                v=ch.statistic(wave_pearson["cramer"], on=wave_cells)), None)
-    return out
+        ch.glue("ch04_md_size_cell", ch.verdict("not computable: no innovator in these data has a codable origin",
+                                                on=size_cells))
+    ch.glue("ch04_md_wave_p", ch.fixed("no second wave in the configured data") if wave_pearson is None else
+            ch.text("p = {p:.2g}, Cramér's V = {v:.2f}", p=ch.statistic(wave_pearson["pval"], on=wave_cells),
+                    v=ch.statistic(wave_pearson["cramer"], on=wave_cells)))
 
 
 # ---------------------------------------------------------------------------- microdata: annex tables
@@ -869,29 +881,31 @@ def shown_tally(ch, name, column, values, match=None):
     return ch.tally(table, column, match, values=values)
 
 
-def agreement_numbers(ch, mall, allfam, present) -> dict:
-    """How the recomputed verdicts compare with the published ones (typed)."""
+def glue_agreement(ch, mall, allfam, present) -> None:
+    """Glue which recomputed options changed significantly (a phrase: the count and the list, or
+    why none can be computed) and how many recomputed verdicts agree with the published ones."""
+    ch.glue("ch04_md_sectors", ch.fixed(ch.sector_label))
     if len(present) < 2:
-        return {"md_compare": (ch.text("The configured data hold only the {year} wave, so no change can be "
-                                       "computed.", year=ch.fixed(ch.year)), None),
-                "md_agree": (ch.fixed(0), None), "md_agree_n": (ch.fixed(0), None)}
+        ch.glue("ch04_md_changed", ch.text("none can be computed, because the configured data hold only the "
+                                           "{year} wave", year=ch.fixed(ch.year)))
+        ch.glue("ch04_md_agree", ch.fixed(0))
+        ch.glue("ch04_md_agree_n", ch.fixed(0))
+        return
     verdicts = mall["verdict"].map(ch.plain)
     significant = verdicts.str.startswith("significant")
     listing = "".join(f"; {r.answer} ({r.table}, {ch.plain(r.diff):+.1f} points)"
                       for r in mall[significant].itertuples())
-    out = {"md_compare": (ch.text(
-        "Of the {n} answer options, {k} changed significantly after Holm correction in the configured data "
-        "({sectors}){listing}.", n=ch.fixed(len(mall)), sectors=ch.fixed(ch.sector_label),
+    ch.glue("ch04_md_changed", ch.text(
+        "{k} of the {n} answer options{listing}", n=ch.fixed(len(mall)),
         k=shown_tally(ch, "annex_tables_md", "verdict", significant.map({True: "yes", False: "no"}), "yes"),
         # which options are listed rests on every option's verdict
-        listing=ch.verdict(": " + listing[2:] if listing else "", on=list(mall["verdict"]))), None)}
+        listing=ch.verdict(": " + listing[2:] if listing else "", on=list(mall["verdict"]))))
     published_verdict = allfam.set_index(["table", "code"])["verdict"]
     same = pd.Series({i: "same" if published_verdict[(t, c)] == v else "different"
                       for i, (t, c, v) in enumerate(zip(mall["table"], mall["code"], verdicts, strict=True))
                       if (t, c) in published_verdict.index})
-    out["md_agree"] = (shown_tally(ch, "annex_tables_md", "verdict", same, "same"), None)
-    out["md_agree_n"] = (shown_tally(ch, "annex_tables_md", "verdict", same), None)
-    return out
+    ch.glue("ch04_md_agree", shown_tally(ch, "annex_tables_md", "verdict", same, "same"))
+    ch.glue("ch04_md_agree_n", shown_tally(ch, "annex_tables_md", "verdict", same))
 
 
 # ---------------------------------------------------------------------------- reproduction
