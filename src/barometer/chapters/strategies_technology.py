@@ -722,9 +722,10 @@ def national_types(ch) -> list[str]:
 def technology_by_type(ch, tech_base, parts: Parts, ng_types, tests) -> dict:
     """Technology content by type of national-government organisation (two tables), the chi-square
     test (added to `tests`) and Fisher's exact test of core departments against the executive
-    organisations together (a 2 × 2 table of the counts): returns the typed n, p and odds ratio."""
+    organisations together (a 2 × 2 table of the counts): returns the typed n, p and odds ratio,
+    and the status word 'possible'."""
     high = HIGH[ch.lang]
-    kd_l, uv_l = ch.group("Kerndepartement", "national_government"), ch.group("Uitvoering", "national_government")
+    uv_l = ch.group("Uitvoering", "national_government")
     ng_names = [ch.group(t, "national_government") for t in ng_types]
     by_type = crosstab(ch, tech_base, parts.technology, "national_government_type", ng_types, ng_names, "type",
                        **ch.focus())
@@ -740,25 +741,18 @@ def technology_by_type(ch, tech_base, parts: Parts, ng_types, tests) -> dict:
     fisher_md = sps.fisher_exact(two) if (two.sum(axis=1) > 0).all() else None
     tests["technology × national-government type"] = chi_square(
         ch, by_type, ch.count(tech_base, **ch.focus(), national_government_type=ng_types))
-    return {"n": ch.count(tech_base, **ch.focus(), national_government_type=ng_types), "kd": kd_l, "uv": uv_l,
+    return {"n": ch.count(tech_base, **ch.focus(), national_government_type=ng_types),
             "p": ch.statistic(fisher_md.pvalue if fisher_md else np.nan, on=high_type),
-            "or": ch.statistic(fisher_md.statistic if fisher_md else np.nan, on=high_type)}
+            "or": ch.statistic(fisher_md.statistic if fisher_md else np.nan, on=high_type),
+            "status": ch.fixed("possible")}
 
 
-def national_government_note(ch, fisher):
-    """The sentence on the national-government comparison in the microdata ('fisher' is None
-    where the selection holds fewer than two types)."""
-    if fisher is None:
-        return ch.text("The selection ({sectors}) holds no national-government organisations of at least two "
-                       "types (core departments and executive organisations), so this comparison is not possible "
-                       "here.", sectors=ch.fixed(ch.sector_label))
-    return ch.text("In the configured data for {year}, {n} innovating national-government organisations answered "
-                   "the question. {kd} against {uv}, entirely or largely technology: Fisher exact p = {p:.3g}, "
-                   "odds ratio = {or_:.2f}.{caveat}",
-                   year=ch.fixed(ch.year), n=fisher["n"], kd=ch.fixed(fisher["kd"]), uv=ch.fixed(fisher["uv"]),
-                   p=fisher["p"], or_=fisher["or"],
-                   caveat=ch.fixed("" if ch.year == 2025 else " (The report gives this breakdown for 2025 only; "
-                                   "the codebook defines the type for 2025.)"))
+def no_national_comparison(ch) -> dict:
+    """What the text shows where the selection holds fewer than two types of national-government
+    organisation: no numbers ('–') and why."""
+    return {"n": ch.fixed(np.nan), "p": ch.fixed(np.nan), "or": ch.fixed(np.nan),
+            "status": ch.text("not possible in this selection ({sectors}): it holds no national-government "
+                              "organisations of two types", sectors=ch.fixed(ch.sector_label))}
 
 
 def residuals_table(ch, st, resid, tech_order) -> None:
