@@ -247,8 +247,11 @@ def glue_claims(ch, corrected, labels, threshold, hc_factors, claims) -> None:
     ch.glue("ch06_top_hinder", ", ".join(f"‘{labels[f].lower()}’" for f in hind_top[:-1]) + " and "
             + f"‘{labels[hind_top[-1]].lower()}’")
     ch.glue("ch06_hinder_max", corrected["hindered"].max(), "{:.0f}%")
-    for key, row in zip(("hinder_corr", "hinder_print", "neutral_corr", "neutral_print"), claims.iloc[3:].itertuples()):
-        ch.glue(f"ch06_rank_{key}", row.verdict)
+    verdicts = claims.set_index("claim")["verdict"]
+    ch.glue("ch06_rank_hinder_corr", verdicts["most hindering (corrected)"])
+    ch.glue("ch06_rank_hinder_print", verdicts["most hindering (as printed)"])
+    ch.glue("ch06_rank_neutral_corr", verdicts["most neutral (corrected)"])
+    ch.glue("ch06_rank_neutral_print", verdicts["most neutral (as printed)"])
 
 
 def show_hc_from_figure(ch, corrected, printed, labels, hc_factors, item_means, hc_pub) -> None:
@@ -480,10 +483,14 @@ def show_scale(ch, scale, asked, hc_score, focus, hc_cols, alpha, model, hc_pub)
                      "organisations, reliability (recomputed from the microdata) and the report's mean (§2.3, 2025 "
                      "only).", year=ch.fixed(ch.year), sectors=ch.fixed(ch.sector_label)),
              labels=("statistic",), formats={"recomputed": "{:.2f}", "published (§2.3)": "{:.1f}"})
-    for name, value in (("alpha", a), ("alpha_lo", a_lo), ("alpha_hi", a_hi), ("omega", omega),
-                        ("load_min", min(loadings, key=ch.plain)), ("load_max", max(loadings, key=ch.plain)),
-                        ("hc_md_mean", hc_mean), ("hc_md_sd", hc_sd)):
-        ch.glue(f"ch06_{name}", value, "{:.2f}")
+    ch.glue("ch06_alpha", a, "{:.2f}")
+    ch.glue("ch06_alpha_lo", a_lo, "{:.2f}")
+    ch.glue("ch06_alpha_hi", a_hi, "{:.2f}")
+    ch.glue("ch06_omega", omega, "{:.2f}")
+    ch.glue("ch06_load_min", min(loadings, key=ch.plain), "{:.2f}")
+    ch.glue("ch06_load_max", max(loadings, key=ch.plain), "{:.2f}")
+    ch.glue("ch06_hc_md_mean", hc_mean, "{:.2f}")
+    ch.glue("ch06_hc_md_sd", hc_sd, "{:.2f}")
     ch.glue("ch06_hc_md_n", hc_n)
 
 
