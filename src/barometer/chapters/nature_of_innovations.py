@@ -71,7 +71,8 @@ def in_brief_chart(ch) -> None:
                 xerr=[ib.loc[part, "published (%)"] - ib.loc[part, "95% CI low"],
                       ib.loc[part, "95% CI high"] - ib.loc[part, "published (%)"]],
                 capsize=3, error_kw={"elinewidth": 1})
-    for y, v, high, bound in zip(ib_y, ib["published (%)"], ib["95% CI high"], ib["lower bound in the report"]):
+    for y, v, high, bound in zip(ib_y, ib["published (%)"], ib["95% CI high"], ib["lower bound in the report"],
+                                 strict=True):
         ax.text(high + 1.5, y, ("at least " if bound else "") + f"{v:.0f}%", va="center", ha="left", fontsize=8)
     ax.set_yticks(ib_y, [wrap(a, 26) for a in ib["survey answer"]], fontsize=8)
     ax.invert_yaxis()
@@ -86,7 +87,7 @@ def in_brief_chart(ch) -> None:
               f"§2.2 and §2.7), with 95% Wilson intervals on a base of {ib_n} innovators, reconstructed as "
               f"{ib_pct:.0f}% of {ib_orgs} organisations. 'At least': the report gives a lower bound.",
               "Horizontal bar chart of four survey shares: "
-              + "; ".join(f"{a} {v:.0f}%" for a, v in zip(ib["survey answer"], ib["published (%)"]))
+              + "; ".join(f"{a} {v:.0f}%" for a, v in zip(ib["survey answer"], ib["published (%)"], strict=True))
               + ". The first pair stands for optimisation or restructuring, the second for fragmentation or scaling up.",
               data=ib)
 
@@ -295,7 +296,7 @@ def draw_cluster_trends(ch, trends) -> None:
     cmap = ListedColormap(["#FFFFFF", "#56B4E9", "#0072B2"])
     sns.heatmap(named.to_numpy(), ax=ax, cmap=cmap, vmin=-0.5, vmax=2.5, annot=False, linewidths=0.5,
                 linecolor="#DDDDDD", cbar=False,
-                xticklabels=[f"{wrap(t, 22)}\n[{JUDGEMENT[m]}]" for t, m in zip(named.columns, trends["match"])],
+                xticklabels=[f"{wrap(t, 22)}\n[{JUDGEMENT[m]}]" for t, m in zip(named.columns, trends["match"], strict=True)],
                 yticklabels=[wrap(c, 44) for c in named.index])  # wrapped, never cut off
     for (i, j), score in np.ndenumerate(named.to_numpy()):
         if score:

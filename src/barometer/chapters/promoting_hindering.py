@@ -145,11 +145,11 @@ def likert_plot(ax, w, labels, title, answer_label, unknown=None):
     """A diverging stacked bar per factor (rows of ``w``); '?' where a cell is ``unknown``."""
     vals, edges = likert_frame(w)
     y = np.arange(len(w))[::-1]
-    for colour, answer in zip(DIVERGING, ANSWERS):
+    for colour, answer in zip(DIVERGING, ANSWERS, strict=True):
         ax.barh(y, vals[answer], left=edges[answer], color=colour, edgecolor="white", linewidth=0.5,
                 label=answer_label[answer])
     if unknown is not None:
-        for yi, (factor, missing) in zip(y, unknown.items()):
+        for yi, (factor, missing) in zip(y, unknown.items(), strict=True):
             if missing:
                 ax.text(edges.loc[factor, ANSWERS[0]] - 1, yi, "?", ha="right", va="center", fontsize=9)
     ax.axvline(0, color="black", linewidth=0.8)
@@ -190,8 +190,8 @@ def show_promoted_hindered(ch, corrected, labels, promoted_ci, hindered_ci) -> N
                             "promoted (%)": corrected["promoted"].to_numpy(),
                             "hindered (%)": corrected["hindered"].to_numpy(),
                             "neutral (%)": corrected[NEUTRAL].to_numpy()})
-    summary["promoted CI low"], summary["promoted CI high"] = zip(*promoted_ci)
-    summary["hindered CI low"], summary["hindered CI high"] = zip(*hindered_ci)
+    summary["promoted CI low"], summary["promoted CI high"] = zip(*promoted_ci, strict=True)
+    summary["hindered CI low"], summary["hindered CI high"] = zip(*hindered_ci, strict=True)
     summary["rank"] = np.arange(1, len(summary) + 1)
     summary = summary[["rank", "factor", "promoted (%)", "promoted CI low", "promoted CI high",
                        "hindered (%)", "hindered CI low", "hindered CI high", "neutral (%)"]]
@@ -365,7 +365,7 @@ def show_versus_published(ch, micro, corrected, labels) -> None:
                      "the corrected Figure 2-12 (all sectors), with Newcombe 95% intervals on the difference (points).",
                      sectors=ch.fixed(ch.sector_label)),
              labels=("factor", "share"))
-    covers_zero = sum(ch.plain(lo) <= 0 <= ch.plain(hi) for lo, hi in zip(versus["CI low"], versus["CI high"]))
+    covers_zero = sum(ch.plain(lo) <= 0 <= ch.plain(hi) for lo, hi in zip(versus["CI low"], versus["CI high"], strict=True))
     ch.glue("ch06_md_within_ci", ch.statistic(covers_zero, on=versus[["CI low", "CI high"]]), "{:.0f}")
     ch.glue("ch06_md_compared", ch.fixed(len(versus)))
 
@@ -451,7 +451,7 @@ def show_items(ch, scale, hc_base, focus, hc_items, hc_sds, alpha, model, analys
         "alpha_if_deleted": scale.on_scale(r["alpha_if_deleted"], dof=n - 1),  # Feldt's F test: n - 1
         "loading": scale.on_scale(r["loading"]), "communality": scale.on_scale(r["communality"]),
         "uniqueness": scale.on_scale(r["uniqueness"]), "base": scale.n}
-        for (c, r), sd in zip(analysis.iterrows(), hc_sds)])
+        for (c, r), sd in zip(analysis.iterrows(), hc_sds, strict=True)])
     ch.table(items_table, "human_capital_items",
              ch.text("Human-capital scale, item by item ({year}, {sectors}): mean, SD, item-rest correlation, alpha "
                      "if the item is left out, and the one-factor ML loading, communality and uniqueness "
