@@ -92,3 +92,40 @@ def goals_effects_figure(ch) -> None:
               f"({goals.max():.0f}%); the most frequent positive effect is on {effects.idxmax().lower()} "
               f"({effects.max():.0f}%), the least frequent on {effects.idxmin().lower()} ({effects.min():.0f}%).",
               data=data)
+
+
+def glue_numbers(ch) -> None:
+    """Every number the page quotes, glued: the report's headline numbers (computed once, for every
+    page) and the published values of each finding."""
+    for key in ("rate_2025", "rate_2021", "rate_dk", "organisations_2025", "organisations_2021", "decline_p",
+                "decline_h", "effect_cost"):
+        ch.headline(key)
+    ch.glue("kf_period", period())
+    ch.glue("kf_response", published.value("B1-1", group="Totaal", statistic="response_rate"), "{:.0f}%")
+    ch.glue("kf_dept", pct("summary", group="Kerndepartement", variable="innovated"), "{:.0f}%")
+    ch.glue("kf_agencies", pct("summary", group="Diensten en agentschappen", variable="innovated"), "{:.0f}%")
+    shares = spectrum()
+    for key, item in SPECTRUM.items():
+        ch.glue(f"kf_{key}_2021", shares[(item, 2021)], "{:.0f}%")
+        ch.glue(f"kf_{key}_2025", shares[(item, 2025)], "{:.0f}%")
+    ch.glue("kf_own_budget", pct("text-2.2", country="NL", variable="funding_source", item=OWN_BUDGET), "{:.0f}%")
+    ch.glue("kf_own_budget_dk", pct("text-2.2", country="DK", variable="funding_source", item=OWN_BUDGET), "{:.0f}%")
+    ch.glue("kf_tech", pct("text-2.2", country="NL", group="Totaal", variable="technology_content", item=TECHNOLOGY),
+            "{:.0f}%")
+    ch.glue("kf_tech_dk", pct("text-2.2", country="DK", variable="technology_content", item=TECHNOLOGY), "{:.0f}%")
+    ch.glue("kf_climate", published.value("summary", group="Totaal", variable="climate_scale", statistic="mean"),
+            "{:.2f}")
+    ch.glue("kf_preconditions", published.value("B2-1", variable="preconditions_scale", statistic="mean"), "{:.2f}")
+    goals = headlines.goals().set_index("item_en")["pct"]
+    effects = headlines.positive_effects().set_index("item_en")["pct"]
+    ch.glue("kf_efficiency_goal", goals["Increasing efficiency in the use of people and resources"], "{:.0f}%")
+    ch.glue("kf_quality_effect", effects["Quality of service delivery"], "{:.0f}%")
+    initiator, initiator_pct = top_initiator()
+    ch.glue("kf_initiator", initiator)
+    ch.glue("kf_initiator_pct", initiator_pct, "{:.0f}%")
+    fell, n_sectors = sectors_fell()
+    ch.glue("kf_sectors_fell", fell)
+    ch.glue("kf_sectors", n_sectors)
+    ch.glue("kf_failed", pct("text-2.6", variable="failed_attempt"), "{:.0f}%")
+    ch.glue("kf_elsewhere", pct("text-2.7", variable="applicable_elsewhere"), "{:.0f}%")
+    ch.glue("kf_shared", pct("text-2.7", variable="knowledge_sharing_action"), "{:.0f}%")
