@@ -32,7 +32,7 @@ NAMED_DIFFERENCES = {6: "missing skills", 9: "lack of political support", 4: "in
 def year_phrase(ch, wave: int) -> str:
     """How the year parameter applies: the failure questions exist in one wave only."""
     if ch.year == wave:
-        phrase = "this chapter shows that wave"
+        phrase = "every number in this chapter comes from that wave"
     else:
         phrase = (f"you chose year = {ch.year}, which has nothing to show, so this chapter shows the {wave} wave "
                   "throughout")
