@@ -931,3 +931,15 @@ def show_reproduction(ch, records: pd.DataFrame) -> None:
              "reproduction", "Published numbers of §2.5, Figure 2-19 (corrected, E02) and Figure B2-2 beside their values "
              "recomputed from the microdata.", labels=("source_id", "group", "variable", "item"),
              formats={"recomputed": "{:.1f}", "difference": "{:+.1f}"})
+
+
+def cluster_gaps(ch, b22_md: pd.DataFrame) -> dict:
+    """How close the recomputed cluster shares come to Figure B2-2: how many are within rounding
+    (half a point) of the total, and the median and largest absolute difference (typed: each rests
+    on every difference)."""
+    differences = [d for d in b22_md["difference"] if np.isfinite(ch.plain(d))]
+    gaps = pd.Series([abs(ch.plain(d)) for d in differences], dtype=float)
+    return {"within": ch.statistic(int((gaps <= 0.5).sum()), on=differences),
+            "total": ch.statistic(len(differences), on=differences),
+            "median": ch.statistic(gaps.median() if len(gaps) else np.nan, on=differences),
+            "max": ch.statistic(gaps.max() if len(gaps) else np.nan, on=differences)}
