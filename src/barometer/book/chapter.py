@@ -135,6 +135,18 @@ class Chapter:
     def group(self, label: str, breakdown: str = "sector") -> str:
         return labels.group(label, breakdown, self.lang)
 
+    def single_wave_phrase(self, wave: int) -> str:
+        """How the year parameter applies in a chapter whose questions were asked in one wave only
+        (a phrase for a markdown sentence)."""
+        if self.year == wave:
+            phrase = "every number in this chapter comes from that wave"
+        else:
+            phrase = (f"you chose year = {self.year}, which has nothing to show, so this chapter shows the {wave} "
+                      "wave throughout")
+        if not self.has_wave(wave):
+            phrase += f"; the configured data have no {wave} wave, so the microdata sections have nothing to analyse"
+        return phrase
+
     def term_label(self, term: str, names: dict[str, str] | None = None) -> str:
         """A readable name for a model term: ``C(size_class, Treatment('Klein'))[T.Groot]`` becomes
         "size: Large". ``names`` names the other terms (``{"climate": "innovation climate (per

@@ -29,18 +29,6 @@ NAMED_DIFFERENCES = {6: "missing skills", 9: "lack of political support", 4: "in
 
 
 # ---------------------------------------------------------------------------- scope phrases
-def year_phrase(ch, wave: int) -> str:
-    """How the year parameter applies: the failure questions exist in one wave only."""
-    if ch.year == wave:
-        phrase = "every number in this chapter comes from that wave"
-    else:
-        phrase = (f"you chose year = {ch.year}, which has nothing to show, so this chapter shows the {wave} wave "
-                  "throughout")
-    if not ch.has_wave(wave):
-        phrase += f"; the configured data have no {wave} wave, so the microdata sections have nothing to analyse"
-    return phrase
-
-
 def sector_phrase(ch) -> str:
     """How the sector parameter applies: the report gives no breakdown of failure by sector."""
     if ch.sector is None:

@@ -20,18 +20,6 @@ MAIN_ORIGINS = (1, 2, 3)  # inspired, developed new, copied: the three the compa
 
 
 # ---------------------------------------------------------------------------- scope phrases
-def year_phrase(ch, wave: int) -> str:
-    """How the year parameter applies: the sharing questions exist in one wave only."""
-    if ch.year == wave:
-        phrase = "every number in this chapter comes from that wave"
-    else:
-        phrase = (f"you chose year = {ch.year}, which has nothing to show, so this chapter shows the {wave} wave "
-                  "throughout")
-    if not ch.has_wave(wave):
-        phrase += f"; the configured data have no {wave} wave, so the microdata sections have nothing to analyse"
-    return phrase
-
-
 def sector_phrase(ch) -> str:
     """How the sector parameter applies: the report gives no breakdown of sharing by sector."""
     if ch.sector is None:
