@@ -132,7 +132,7 @@ def statements(ch, variable: str, base: int) -> pd.DataFrame:
         "approximate": rows["approx"].astype(bool).to_numpy(),
     })
     ci = [stats.pct_ci(p, base) for p in out["agree (%)"]]
-    out["CI low"], out["CI high"] = zip(*ci)
+    out["CI low"], out["CI high"] = zip(*ci, strict=True)
     out["base"] = base
     return out
 
@@ -244,7 +244,7 @@ def _dot_panel(ch, ax, table, title):
     t = table[table["group"] != "Totaal"].dropna(subset=["mean"]).copy()
     t["label"] = [ch.group(g) for g in t["group"]]
     order = list(dict.fromkeys(t.sort_values("group")["label"]))[::-1]
-    for offset, (yr, colour) in zip((-0.15, 0.15), ((ch.compare_year, MUTED), (ch.year, HIGHLIGHT))):
+    for offset, (yr, colour) in zip((-0.15, 0.15), ((ch.compare_year, MUTED), (ch.year, HIGHLIGHT)), strict=True):
         part = t[t["year"] == yr].set_index("label").reindex(order)
         lo, hi = mean_ci(part["mean"], part["sd"], part["n"])
         y = np.arange(len(order)) + offset
@@ -452,16 +452,6 @@ def show_cluster_claims(ch, overall, k_vs_b, spec_test) -> None:
              "Claims check for the climate groups (§2.4), on the implied group sizes (approximate): chi-square "
              "with Cramér's V, and two-proportion z-tests with Cohen's h.",
              formats={"statistic": "{:.2f}", "p": "{:.3g}", "effect": "{:+.2f}"})
-
-
-def rate_phrases(n_cluster: dict, p: float) -> dict:
-    """In brief: the group sizes and what the gap in innovation rate could be."""
-    sizes = (f"about {n_cluster['Krachtig']} organisations each" if n_cluster["Krachtig"] == n_cluster["Beperkt"]
-             else f"about {n_cluster['Krachtig']} and {n_cluster['Beperkt']} organisations")
-    return {"verdict": f"not statistically significant (p = {p:.2g})" if p >= 0.05
-            else f"statistically significant (p = {p:.2g})",
-            "sizes": sizes,
-            "ib_verdict": "could still be chance" if p >= 0.05 else "is larger than chance alone would give"}
 
 
 def figure_2_17(ch, innov_n: dict) -> pd.DataFrame:
@@ -1069,3 +1059,181 @@ def calibration_misses(ch, records: pd.DataFrame) -> dict:
             "known": ch.text("The generator's documentation lists these as known misses: {known}.",
                              known=ch.verdict(known[0], on=chosen_from)) if ch.synthetic and known
             else ch.fixed("")}
+
+
+# ====================================================================== values for the prose
+# The numbers the chapter's sentences quote, glued under their names (the sentences are in the
+# notebook's markdown; the tests find each name here).
+def glue_scale_totals(ch, clim_pub: pd.DataFrame, pre_pub: pd.DataFrame) -> None:
+    """Both scales for all organisations (Tables B1-10 and B1-12)."""
+    clim, pre = clim_pub.loc[("Totaal", 2025)], pre_pub.loc[("Totaal", 2025)]
+    ch.glue("ch07_clim_mean", clim["mean"], "{:.2f}")
+    ch.glue("ch07_clim_sd", clim["sd"], "{:.2f}")
+    ch.glue("ch07_clim_n", int(clim["n"]))
+    ch.glue("ch07_clim_mean21", clim_pub.loc[("Totaal", 2021), "mean"], "{:.2f}")
+    ch.glue("ch07_pre_mean", pre["mean"], "{:.2f}")
+    ch.glue("ch07_pre_sd", pre["sd"], "{:.2f}")
+    ch.glue("ch07_pre_n", int(pre["n"]))
+
+
+def glue_grades(ch) -> None:
+    """The report's grades, the scale means they come from, and a linear one-to-ten conversion."""
+    g = grades()
+    ch.glue("ch07_grade_clim", g["grade_clim"], "{:.1f}")
+    ch.glue("ch07_grade_pre", g["grade_pre"], "{:.1f}")
+    ch.glue("ch07_clim_mean_text", g["clim"], "{:.1f}")
+    ch.glue("ch07_pre_mean_text", g["pre"], "{:.1f}")
+    ch.glue("ch07_grade_clim_lin", linear_grade(g["clim"]), "{:.1f}")
+    ch.glue("ch07_grade_pre_lin", linear_grade(g["pre"]), "{:.1f}")
+
+
+def glue_wave_changes(ch, waves: pd.DataFrame, b110: pd.DataFrame) -> None:
+    """The climate's change between the configured waves (sectors significant after Holm's
+    correction, the total, the largest change), and for In brief 2025 against 2021."""
+    sig = waves[waves["p (Holm)"] < 0.05]
+    total = total_row(ch, waves)
+    ch.glue("ch07_n_sig_sectors", len(sig))
+    ch.glue("ch07_sig_sectors", ", ".join(sig["sector"]) if len(sig) else "none")
+    ch.glue("ch07_total_diff", total["difference"], "{:+.2f}")
+    ch.glue("ch07_total_change_p", total["p"], "{:.2g}")
+    ch.glue("ch07_year", ch.year)
+    ch.glue("ch07_compare_year", ch.compare_year)
+    ch.glue("ch07_biggest_change", biggest_change(ch, waves))
+    ch.glue("ch07_sector_note", sector_note(ch, b110))
+    ib = in_brief_waves(ch, b110)
+    ch.glue("ch07_ib_clim_change", ib["change"])
+    ch.glue("ch07_ib_sectors", ib["sectors"])
+
+
+def glue_summary_erratum(ch, clim_pub: pd.DataFrame) -> None:
+    """The management summary's climate scores beside Table B1-10 (erratum E05)."""
+    summ = published.table("summary", variable="climate_scale").set_index("group")["value"]
+    ch.glue("ch07_sum_rijk", summ["Rijksoverheid"], "{:.2f}")
+    ch.glue("ch07_sum_zbo", summ["Zbo"], "{:.2f}")
+    ch.glue("ch07_sum_gr", summ["GR"], "{:.2f}")
+    ch.glue("ch07_b110_gr", clim_pub.loc[("GR", 2025), "mean"], "{:.2f}")
+    ch.glue("ch07_b110_priv", clim_pub.loc[("Privaat", 2025), "mean"], "{:.2f}")
+    ch.glue("ch07_n_prov", int(clim_pub.loc[("Provincie", 2025), "n"]))
+
+
+def glue_preconditions(ch, pre_waves: pd.DataFrame, pre_pub: pd.DataFrame) -> pd.Series:
+    """Figure B2-1's mean and SD against Table B1-12, and the preconditions' change between the
+    waves; returns Figure B2-1's statistics."""
+    b21 = published.table("B2-1").set_index("statistic")["value"]
+    ch.glue("ch07_b21_mean", b21["mean"], "{:.2f}")
+    ch.glue("ch07_b21_sd", b21["sd"], "{:.2f}")
+    ch.glue("ch07_b21_check", "equal" if (b21["mean"], b21["sd"]) == tuple(pre_pub.loc[("Totaal", 2025),
+                                                                                       ["mean", "sd"]])
+            else "differ from")
+    total = total_row(ch, pre_waves)
+    ch.glue("ch07_pre_diff", total["difference"], "{:+.2f}")
+    ch.glue("ch07_pre_change_p", total["p"], "{:.2g}")
+    ch.glue("ch07_pre_n_sig", int((pre_waves["p (Holm)"] < 0.05).sum()))
+    return b21
+
+
+def glue_cut_points(ch, cluster_cuts) -> tuple[pd.Series, pd.Series]:
+    """The printed cut points of the climate groups, the chapter's, and the report's split;
+    returns the thresholds and the split."""
+    thr = published.table("text-2.4", statistic="threshold").set_index(["group", "item"])["value"]
+    ch.glue("ch07_cut_k", thr[("Krachtig", "ondergrens")], "{:.1f}")
+    ch.glue("ch07_cut_g_lo", thr[("Gemiddeld", "ondergrens")], "{:.1f}")
+    ch.glue("ch07_cut_g_hi", thr[("Gemiddeld", "bovengrens")], "{:.1f}")
+    ch.glue("ch07_cut_b", thr[("Beperkt", "bovengrens")], "{:.1f}")
+    ch.glue("ch07_cuts", f"{cluster_cuts[0]:g} and {cluster_cuts[1]:g}")
+    split_pub = published.table("text-2.4", variable="climate_cluster", statistic="pct").set_index("item")["value"]
+    ch.glue("ch07_split_pub", " / ".join(f"{split_pub[c]:.0f}%" for c in CLUSTERS))
+    return thr, split_pub
+
+
+def glue_cluster_tests(ch, rate, n_cluster: dict, k_vs_b, spec_k: float, spec_b: float, spec_test) -> None:
+    """The groups' innovation rates and breadth with their tests (published, implied bases)."""
+    p = k_vs_b.p_value
+    ch.glue("ch07_rate_k", rate["Krachtig"], "{:.0f}%")
+    ch.glue("ch07_rate_g", rate["Gemiddeld"], "{:.0f}%")
+    ch.glue("ch07_rate_b", rate["Beperkt"], "{:.0f}%")
+    ch.glue("ch07_rate_p", p, "{:.2g}")
+    ch.glue("ch07_rate_sig", "not statistically significant" if p >= 0.05 else "statistically significant")
+    ch.glue("ch07_spec_k", spec_k, "{:.0f}%")
+    ch.glue("ch07_spec_b", spec_b, "{:.0f}%")
+    ch.glue("ch07_spec_p", spec_test.p_value, "{:.2g}")
+    ch.glue("ch07_ib_group_sizes", f"about {n_cluster['Krachtig']} organisations each"
+            if n_cluster["Krachtig"] == n_cluster["Beperkt"] else
+            f"about {n_cluster['Krachtig']} and {n_cluster['Beperkt']} organisations")
+    ch.glue("ch07_ib_rate_verdict", "could still be chance" if p >= 0.05 else "is larger than chance alone would give")
+
+
+def glue_figure_2_17(ch, f17_table: pd.DataFrame, innov_n: dict) -> None:
+    """Figure 2-17: the implied numbers of innovators, how many intervals exclude zero, and the
+    two consistency checks (weighted groups against the total, the text against the figure)."""
+    ch.glue("ch07_ik", innov_n["Krachtig"])
+    ch.glue("ch07_ib", innov_n["Beperkt"])
+    ch.glue("ch07_n17", len(f17_table))
+    ch.glue("ch07_n17_sig", int((f17_table["CI low"] > 0).sum() + (f17_table["CI high"] < 0).sum()))
+    ch.glue("ch07_f17_weight_gap", (f17_table["weighted groups (%)"] - f17_table["total (%)"]).abs().max(), "{:.1f}")
+    quoted = f17_table.dropna(subset=["quoted in text"])
+    ch.glue("ch07_quote_gap", (quoted["quoted in text"] - quoted["difference strong - limited"]).abs().max(),
+            "{:.0f}")
+
+
+def glue_scope(ch, focus: dict, everyone, n_clim, ok: bool) -> None:
+    """What the microdata section covers: wave, sectors, respondents, complete climate answers."""
+    ch.glue("ch07_md_year", ch.fixed(ch.year))
+    ch.glue("ch07_md_scope", ch.fixed(ch.sector_label))
+    ch.glue("ch07_md_n", ch.count(everyone, **focus))
+    ch.glue("ch07_md_nclim", n_clim)
+    ch.glue("ch07_md_scope_note", scope_note(ch, n_clim, ok))
+    ch.glue("ch07_md_pub_note", published_note(ch))
+
+
+def glue_factorability(ch, checks: dict) -> None:
+    ch.glue("ch07_kmo", checks["kmo"], "{:.2f}")
+    ch.glue("ch07_bart_chi2", checks["bart_chi2"], "{:.0f}")
+    ch.glue("ch07_bart_df", checks["bart_df"])
+    ch.glue("ch07_bart_p", checks["bart_p"], "{:.2g}")
+    ch.glue("ch07_pa_keep", checks["pa_keep"], "{:.0f}")
+    ch.glue("ch07_eig1", checks["eig1"], "{:.2f}")
+
+
+def glue_reliability(ch, rel: dict) -> None:
+    ch.glue("ch07_alpha", rel["alpha"], "{:.2f}")
+    ch.glue("ch07_alpha_lo", rel["alpha_lo"], "{:.2f}")
+    ch.glue("ch07_alpha_hi", rel["alpha_hi"], "{:.2f}")
+    ch.glue("ch07_omega", rel["omega"], "{:.2f}")
+    ch.glue("ch07_load_min", rel["load_min"], "{:.2f}")
+    ch.glue("ch07_load_max", rel["load_max"], "{:.2f}")
+    ch.glue("ch07_load_first", rel["load_first"], "{:.2f}")
+    ch.glue("ch07_alpha7", rel["alpha7"], "{:.2f}")
+
+
+def glue_groups(ch, groups_md: pd.DataFrame) -> None:
+    """The configured data's climate groups: share, innovation rate and breadth of each."""
+    g = groups_md.set_index("group")
+    strong, average, limited = (g.loc[cluster_label(ch, c)] for c in CLUSTERS)
+    ch.glue("ch07_md_share_k", strong["share (%)"], "{:.0f}%")
+    ch.glue("ch07_md_share_g", average["share (%)"], "{:.0f}%")
+    ch.glue("ch07_md_share_b", limited["share (%)"], "{:.0f}%")
+    ch.glue("ch07_md_rate_k", strong["innovated (%)"], "{:.0f}%")
+    ch.glue("ch07_md_rate_g", average["innovated (%)"], "{:.0f}%")
+    ch.glue("ch07_md_rate_b", limited["innovated (%)"], "{:.0f}%")
+    ch.glue("ch07_md_spec_k", strong["multiple types (%)"], "{:.0f}%")
+    ch.glue("ch07_md_spec_g", average["multiple types (%)"], "{:.0f}%")
+    ch.glue("ch07_md_spec_b", limited["multiple types (%)"], "{:.0f}%")
+
+
+def glue_coverage(ch, coverage: dict) -> None:
+    ch.glue("ch07_f17_inside", *coverage["inside"])
+    ch.glue("ch07_f17_compared", *coverage["compared"])
+    ch.glue("ch07_f17_mean_gap", *coverage["mean_gap"])
+
+
+def glue_reproduction(ch, records: pd.DataFrame) -> None:
+    """How many calibration and held-out numbers reproduce, and which calibration numbers miss."""
+    calibration, held_out = records[records["role"] == "calibration"], records[records["role"] == "held-out"]
+    ch.glue("ch07_rep_cal_n", ch.fixed(len(calibration)))
+    ch.glue("ch07_rep_cal_ok", ch.tally(calibration, "within", "True"))
+    ch.glue("ch07_rep_held_n", ch.fixed(len(held_out)))
+    ch.glue("ch07_rep_held_ok", ch.tally(held_out, "within", "True"))
+    misses = calibration_misses(ch, records)  # which rows missed rests on every calibration value
+    ch.glue("ch07_rep_cal_misses", misses["misses"])
+    ch.glue("ch07_rep_known", misses["known"])
