@@ -206,12 +206,10 @@ def total_row(ch, waves: pd.DataFrame) -> pd.Series:
     return waves[waves["sector"] == ch.group("Totaal")].iloc[0]
 
 
-def biggest_change(ch, waves: pd.DataFrame) -> str:
-    """The sector whose climate changed most between the waves, with both means and its p."""
+def biggest_change(ch, waves: pd.DataFrame) -> pd.Series:
+    """The row of the sector whose climate changed most between the waves."""
     big = waves[waves["sector"] != ch.group("Totaal")].dropna(subset=["difference"])
-    big = big.loc[big["difference"].abs().idxmax()]
-    return (f"{big['sector']} ({big[f'mean {ch.compare_year}']:.2f} in {ch.compare_year}, "
-            f"{big[f'mean {ch.year}']:.2f} in {ch.year}; Holm-corrected p = {big['p (Holm)']:.2g})")
+    return big.loc[big["difference"].abs().idxmax()]
 
 
 def sector_note(ch, b110: pd.DataFrame) -> str:
@@ -1098,7 +1096,11 @@ def glue_wave_changes(ch, waves: pd.DataFrame, b110: pd.DataFrame) -> None:
     ch.glue("ch07_total_change_p", total["p"], "{:.2g}")
     ch.glue("ch07_year", ch.year)
     ch.glue("ch07_compare_year", ch.compare_year)
-    ch.glue("ch07_biggest_change", biggest_change(ch, waves))
+    big = biggest_change(ch, waves)
+    ch.glue("ch07_big_sector", big["sector"])
+    ch.glue("ch07_big_from", big[f"mean {ch.compare_year}"], "{:.2f}")
+    ch.glue("ch07_big_to", big[f"mean {ch.year}"], "{:.2f}")
+    ch.glue("ch07_big_p", big["p (Holm)"], "{:.2g}")
     ch.glue("ch07_sector_note", sector_note(ch, b110))
     ib = in_brief_waves(ch, b110)
     ch.glue("ch07_ib_clim_change", ib["change"])
