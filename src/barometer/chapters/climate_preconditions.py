@@ -533,13 +533,6 @@ def scope_note(ch, n_clim, ok: bool):
                    why=ch.verdict("too few for the scale analyses below, which are not computed (–).", on=[n_clim]))
 
 
-def published_note(ch):
-    """Empty in 2025, else that the comparisons with §2.4 are made for 2025 only."""
-    return ch.fixed("") if ch.year == 2025 else ch.text(
-        "Most published numbers of §2.4 are for 2025 only; the comparisons with them are made only when the "
-        "configured wave is 2025 (now {year}).", year=ch.fixed(ch.year))
-
-
 def agree_table(ch, cols, focus: dict) -> pd.DataFrame:
     """Per statement: organisations agreeing (4 or 5) among those asked who answered it, with a
     Wilson interval, and the mean answer (typed, in the configured wave and sector)."""
@@ -1185,7 +1178,6 @@ def glue_scope(ch, focus: dict, everyone, n_clim, ok: bool) -> None:
     ch.glue("ch07_md_n", ch.count(everyone, **focus))
     ch.glue("ch07_md_nclim", n_clim)
     ch.glue("ch07_md_scope_note", scope_note(ch, n_clim, ok))
-    ch.glue("ch07_md_pub_note", published_note(ch))
 
 
 def glue_factorability(ch, checks: dict) -> None:
