@@ -456,8 +456,7 @@ def figure_2_17(ch, innov_n: dict) -> pd.DataFrame:
     """Figure 2-17 per factor: the groups' shares, their weighted mean beside the printed total, the
     difference strong - limited with a Newcombe interval on the implied numbers of innovators, and
     the differences the text quotes."""
-    f17 = published.split_item(published.table("2-17")).pivot_table(index="statement", columns="group",
-                                                                      values="value", sort=False)
+    f17 = published_2_17()
     quoted = published.split_item(published.table("text-2.4", statistic="pct_point_diff")).set_index(
         "statement")["value"]
     rows = []
