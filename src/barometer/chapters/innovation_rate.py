@@ -69,7 +69,7 @@ def headline_table(ch) -> pd.DataFrame:
     head["printed (%)"] = [totals.loc[y, "pct"] for y in head["wave"]]
     assert (head["innovated (%)"].round() == head["printed (%)"]).all()
     head["95% CI low"], head["95% CI high"] = zip(*[stats.wilson_ci(k, n) for k, n in
-                                                    zip(head["innovators"], head["organisations"])])
+                                                    zip(head["innovators"], head["organisations"], strict=True)], strict=True)
     ch.table(head, "headline",
              "Organisations that implemented at least one innovation, by wave (published: Table B1-8 for the "
              "organisations and the printed rate, Tables B1-7 and B1-9 for the number of innovators), with "
@@ -136,7 +136,7 @@ def expected_below_five(sec: pd.DataFrame, y: int) -> int:
 def small_sectors(sec: pd.DataFrame) -> str:
     """The sectors with fewer than twenty organisations in a wave, with both n."""
     small = sec[sec["small"]]
-    return ", ".join(f"{s} ({a} and {b})" for s, a, b in zip(small["sector"], small[f"n {FIRST}"], small[f"n {LAST}"]))
+    return ", ".join(f"{s} ({a} and {b})" for s, a, b in zip(small["sector"], small[f"n {FIRST}"], small[f"n {LAST}"], strict=True))
 
 
 def sector_extreme(sec: pd.DataFrame, which: str) -> str:
@@ -168,7 +168,7 @@ def sector_figure(ch, sec: pd.DataFrame, head: pd.DataFrame) -> None:
     order = sec.sort_values(f"% {LAST}")["canonical"].tolist()
     plot = pd.concat([
         sec[["canonical", "sector", f"n {y}", f"% {y}", f"CI low {y}", f"CI high {y}"]]
-        .rename(columns=lambda c: c.replace(f" {y}", "")).assign(wave=y) for y in (FIRST, LAST)])
+        .rename(columns=lambda c, y=y: c.replace(f" {y}", "")).assign(wave=y) for y in (FIRST, LAST)])
     total = head.rename(columns={"innovated (%)": "%", "organisations": "n", "95% CI low": "CI low",
                                  "95% CI high": "CI high"}).assign(canonical="Totaal", sector=ch.group("Totaal"))
     plot = pd.concat([plot, total[["canonical", "sector", "n", "%", "CI low", "CI high", "wave"]]],
@@ -186,7 +186,7 @@ def sector_figure(ch, sec: pd.DataFrame, head: pd.DataFrame) -> None:
             ax.scatter(r["%"], y, color=MUTED if dim else colour, marker=marker, zorder=3,
                        label=f"{wave}" if r["canonical"] == "Totaal" else None)
     ax.set_yticks(range(len(rows_order)), [ch.group(g) for g in rows_order])
-    for tick, g in zip(ax.get_yticklabels(), rows_order):
+    for tick, g in zip(ax.get_yticklabels(), rows_order, strict=True):
         if g in (focus_sector, "Totaal"):
             tick.set_fontweight("bold")
     ax.axhline(len(rows_order) - 1.5, color="#666666", linewidth=0.6)
@@ -254,7 +254,7 @@ def national_government_table(ch, ng: SimpleNamespace, split) -> pd.DataFrame:
         "climate-scale n (B1-11)": [ng.climate_n[g] for g in groups],
     })
     natgov["95% CI low"], natgov["95% CI high"] = zip(*[stats.wilson_ci(k, n) for k, n in
-                                                        zip(natgov["innovators"], natgov["organisations"])])
+                                                        zip(natgov["innovators"], natgov["organisations"], strict=True)], strict=True)
     natgov.insert(0, "type", [ch.group(g, "national_government") for g in natgov["group"]])
     ch.table(natgov.drop(columns="group"), "national_government",
              f"Innovation rate in national government, {LAST}: core departments, services and executive agencies, "
@@ -284,7 +284,7 @@ def department_tests_table(ch, ng: SimpleNamespace, split, tests: dict, p_holm) 
     ng_table = pd.DataFrame([
         {"comparison": name, "z": t.statistic, "p": t.p_value, "p (Holm)": ph, "Cohen's h": t.effect,
          "Fisher p": sps.fisher_exact([[k_dep, n_dep - k_dep], [k, n - k]]).pvalue}
-        for (name, t), ph, (k, n) in zip(tests.items(), p_holm, comparison_groups(ng, n_ag, k_ag).values())])
+        for (name, t), ph, (k, n) in zip(tests.items(), p_holm, comparison_groups(ng, n_ag, k_ag).values(), strict=True)])
     ch.table(ng_table, "national_government_tests",
              f"Core departments against the other national-government organisations, {LAST}: two-proportion "
              "z-tests (Holm-corrected over the three comparisons), Cohen's h and Fisher's exact test, on the "

@@ -57,8 +57,8 @@ def response_by_sector() -> pd.DataFrame:
     # The printed rate is rounded: the true number approached lies between these bounds.
     b11["approached_min"] = np.ceil(b11["responded"] / ((b11["rate"] + 0.5) / 100)).astype(int)
     b11["approached_max"] = np.floor(b11["responded"] / ((b11["rate"] - 0.5) / 100)).astype(int)
-    ci = [stats.wilson_ci(int(r), int(a)) for r, a in zip(b11["responded"], b11["approached"])]
-    b11["ci_low"], b11["ci_high"] = zip(*ci)
+    ci = [stats.wilson_ci(int(r), int(a)) for r, a in zip(b11["responded"], b11["approached"], strict=True)]
+    b11["ci_low"], b11["ci_high"] = zip(*ci, strict=True)
     return b11
 
 
