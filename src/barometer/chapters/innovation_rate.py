@@ -529,19 +529,14 @@ def fit_sentence(ch, cross):
                    left=cross.excluded)
 
 
-def sector_lr_sentence(ch, cross, formula: str, terms: list[str]):
-    """Likelihood-ratio test of the sector dummies against the model without them (a sentence)."""
+def sector_lr_sentence(ch, cross, lr, p_sector, sector_dummies: list[str]):
+    """The likelihood-ratio test of the sector dummies as a sentence, or why there is none."""
     if not cross.ok:
         return ch.fixed("")
-    fit = cross.result
-    sector_terms = [t for t in fit.params.index if t.startswith("C(sector_group")]
-    if not sector_terms:
+    if not sector_dummies:
         return ch.fixed("Sector is not in this model (one sector is selected).")
-    no_sector = models.fit_logit(formula.replace(" + " + terms[-1], ""), models.estimation_frame(fit))
-    lr = 2 * (fit.llf - no_sector.result.llf) if no_sector.ok else np.nan
-    p_sector = sps.chi2.sf(lr, len(sector_terms)) if no_sector.ok else np.nan
     return ch.text("Adding the {k} sector dummies changes the fit by a likelihood-ratio chi-square of {lr:.1f} "
-                   "(p = {p:.2f}).", k=ch.fixed(len(sector_terms)), lr=cross.stat(lr), p=cross.stat(p_sector))
+                   "(p = {p:.2f}).", k=ch.fixed(len(sector_dummies)), lr=cross.stat(lr), p=cross.stat(p_sector))
 
 
 def pooled_terms(ch, frame: pd.DataFrame, sector_ref: str) -> tuple[list[str], list[str]]:
@@ -588,30 +583,6 @@ def wave_change_table(ch, fits: dict, wave_term: str) -> pd.DataFrame:
              formats={c: "{:.2f}" for c in ("odds ratio", "OR 95% CI low", "OR 95% CI high")}
              | {"p": "{:.4f}"} | {c: "{:+.1f}" for c in ("AME (points)", "AME 95% CI low", "AME 95% CI high")})
     return change
-
-
-def wave_sentence(ch, change: pd.DataFrame, pooled, raw):
-    """The change between the waves without and with controls, or why it could not be estimated."""
-    if not (pooled.ok and raw.ok):
-        failed = pooled if not pooled.ok else raw
-        return ch.text("The pooled model could not be estimated on these data: {why}.", why=failed.status())
-    adj, una = change.iloc[1], change.iloc[0]
-    return ch.text(
-        "Without controls, the chance of having innovated in {year} differs from {other} by {una_ame:+.1f} points "
-        "(odds ratio {una_or:.2f}). With {controls} held fixed, the average marginal effect is {ame:+.1f} points "
-        "(95% CI {ame_lo:+.1f} to {ame_hi:+.1f}; odds ratio {or_:.2f}, 95% CI {or_lo:.2f}–{or_hi:.2f}, p = {p:.4f}).",
-        year=ch.fixed(ch.year), other=ch.fixed(ch.compare_year), una_ame=una["AME (points)"],
-        una_or=una["odds ratio"], controls=ch.fixed(adj["model"].removeprefix("adjusted for ")),
-        ame=adj["AME (points)"], ame_lo=adj["AME 95% CI low"], ame_hi=adj["AME 95% CI high"],
-        or_=adj["odds ratio"], or_lo=adj["OR 95% CI low"], or_hi=adj["OR 95% CI high"], p=adj["p"])
-
-
-def wave_shift(ch, change: pd.DataFrame, pooled, raw):
-    """How far controlling for the composition moves the wave's AME."""
-    if not (pooled.ok and raw.ok):
-        return ch.fixed("")
-    shift = ch.difference(change.iloc[1]["AME (points)"], change.iloc[0]["AME (points)"])
-    return ch.text("Controlling for the composition moves the estimate by {shift:+.1f} points.", shift=shift)
 
 
 def reproduction_table(ch, records: pd.DataFrame) -> None:
