@@ -519,16 +519,6 @@ def or_large(ch, cross, size_ref: str):
                    else ch.fixed("not estimated (size does not vary here)"))
 
 
-def fit_sentence(ch, cross):
-    """Who the model was fitted on, or why it could not be."""
-    if not cross.ok:
-        return ch.text("The model could not be estimated on these data: {why}. The numbers below are therefore "
-                       "not available.", why=cross.status())
-    return ch.text("The model was fitted on {n} organisations of wave {year} ({sectors}; {left} left out for a "
-                   "missing answer).", n=cross.n, year=ch.fixed(ch.year), sectors=ch.fixed(ch.sector_label),
-                   left=cross.excluded)
-
-
 def sector_lr_sentence(ch, cross, lr, p_sector, sector_dummies: list[str]):
     """The likelihood-ratio test of the sector dummies as a sentence, or why there is none."""
     if not cross.ok:
