@@ -76,7 +76,7 @@ def test_no_number_is_typed_into_the_prose(nb_path):
 def test_every_glued_name_is_computed_in_the_chapter(nb_path):
     nb = nbformat.read(nb_path, as_version=4)
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    code = chapter_code(nb)
     used = set(re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", md))
     used |= set(re.findall(r"```\{glue(?::\w+)?\}\s+(\S+)", md))
     prefix = f"ch{nb_path.name[:2]}_"
@@ -85,6 +85,45 @@ def test_every_glued_name_is_computed_in_the_chapter(nb_path):
     missing = used - computed
     assert not missing or dynamic, f"{nb_path.name}: glued in prose but never computed: {sorted(missing)}"
     assert all(name.startswith(prefix) for name in computed), f"{nb_path.name}: glue names start with {prefix}"
+
+
+def chapter_code(nb) -> str:
+    """The notebook's code and the source of the chapter modules it imports
+    (``from barometer.chapters import name``), where its plumbing lives."""
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return "\n".join([code, *chapter_modules(code).values()])
+
+
+def chapter_modules(code: str) -> dict[str, str]:
+    """The chapter modules a notebook imports, by the name it uses for them, with their source."""
+    found = {}
+    for names in re.findall(r"from barometer\.chapters import ([\w, ]+)", code):
+        for item in re.split(r"\s*,\s*", names.strip()):
+            module, _, alias = item.partition(" as ")
+            source = (paths.PACKAGE / "chapters" / f"{module}.py").read_text(encoding="utf-8")
+            # (a __future__ import is only legal at the top: the sources are read as one with the notebook)
+            found[alias or module] = source.replace("from __future__ import annotations\n", "")
+    return found
+
+
+def called_source(cell: str, modules: dict[str, str]) -> str:
+    """The source of the chapter-module functions a cell calls (and of those they call in turn)."""
+    import ast
+
+    out, seen = [], set()
+    todo = [(alias, name) for alias in modules for name in re.findall(rf"\b{alias}\.(\w+)\(", cell)]
+    while todo:
+        alias, name = todo.pop()
+        if (alias, name) in seen:
+            continue
+        seen.add((alias, name))
+        tree = ast.parse(modules[alias])
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                source = ast.get_source_segment(modules[alias], node)
+                out.append(source)
+                todo += [(alias, n) for n in re.findall(r"(?<![.\w])(\w+)\(", source) if n != name]
+    return "\n".join(out)
 
 
 def glued_names(code: str, prefix: str) -> set[str]:
@@ -110,14 +149,6 @@ def test_chapter_has_the_contract_sections_in_order(nb_path):
     assert positions == sorted(positions), f"{nb_path.name}: contract sections out of order"
     titles = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")]
     assert len(titles) == 1, f"{nb_path.name}: exactly one '# ' title"
-
-
-def _section(nb, heading: str) -> str:
-    """The markdown from a '## ' heading to the next one."""
-    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    start = text.index(heading)
-    following = text.find("\n## ", start + len(heading))
-    return text[start: None if following < 0 else following]
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
@@ -167,6 +198,7 @@ def test_sentences_of_the_microdata_part_are_literal_templates(nb_path):
 
     nb = nbformat.read(nb_path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", []))
+    code = "\n".join([code, *chapter_modules(code).values()])
     for call in _calls(code, "text"):
         assert call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str), \
             f"{nb_path.name}, line {call.lineno}: ch.text needs a literal template"
@@ -178,7 +210,7 @@ def test_sentences_of_the_microdata_part_are_literal_templates(nb_path):
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
 def test_tables_and_figures_go_through_the_shared_helpers(nb_path):
     nb = nbformat.read(nb_path, as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    code = chapter_code(nb)
     for forbidden in ("to_csv(", "savefig(", "plt.show(", "display(Markdown(", "myst_nb", "ch.gate.",
                       "publish_display_data"):
         assert forbidden not in code, f"{nb_path.name}: {forbidden} bypasses the output gate"
@@ -215,12 +247,13 @@ def test_in_brief_states_published_numbers_only(nb_path):
     assert brief.strip(), f"{nb_path.name}: no In brief"
     used = set(re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", brief))
     glued_before, seen_microdata = set(), False
+    modules = chapter_modules("\n".join(c.source for c in nb.cells if c.cell_type == "code"))
     for c in nb.cells:
         if c.cell_type != "code":
             continue
         if "ch.microdata()" in c.source:
             seen_microdata = True
         if not seen_microdata:
-            glued_before |= glued_names(c.source, f"ch{nb_path.name[:2]}_")
+            glued_before |= glued_names(c.source + "\n" + called_source(c.source, modules), f"ch{nb_path.name[:2]}_")
     assert used, f"{nb_path.name}: In brief states no computed number"
     assert used <= glued_before, f"{nb_path.name}: In brief glues values of the microdata part: {sorted(used - glued_before)}"
