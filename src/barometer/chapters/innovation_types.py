@@ -35,6 +35,12 @@ NO_INNOVATION = {"en": "No innovation", "nl": "Geen innovatie"}
 #: Monte Carlo resamples of the chi-square tests with fixed margins.
 RESAMPLES = 4999
 H, V = "Cohen's h", "Cramér's V"
+#: Rows of the sector tables come from the codebook, not from the data: a sector missing from a
+#: table would tell that it has no innovators.
+SECTORS = sorted(md.DESIGN_LABELS["sector"])
+#: The count columns of the degree of change by number of types.
+HEAD = {k: f"{k} type" if k == 1 else f"{k} types" for k in range(1, 5)}
+SPECTRUM_COUNTS = [f"{HEAD[k]} (n)" for k in range(1, 5)]
 
 
 def type_labels(ch) -> dict[int, str]:
@@ -226,7 +232,7 @@ def show_types_by_sector(ch, pub: Published, long: pd.DataFrame) -> None:
     """The sector table (percent with interval in brackets) and the four dot plots."""
     short = SHORT[ch.lang]
     wide = long.assign(cell=[f"{p:.0f} [{lo:.0f}-{hi:.0f}]" for p, lo, hi in
-                             zip(long["pct"], long["ci_low"], long["ci_high"])])
+                             zip(long["pct"], long["ci_low"], long["ci_high"], strict=True)])
     wide = wide.pivot_table(index=["group", "sector", "n"], columns="type", values="cell", aggfunc="first", sort=False)
     wide = wide[[short[c] for c in TYPES]].reset_index().drop(columns="group")
     ch.table(wide.rename(columns={"n": "innovators (n)"}), "types_by_sector",
@@ -240,7 +246,7 @@ def show_types_by_sector(ch, pub: Published, long: pd.DataFrame) -> None:
     order = sorted(sectors, key=lambda g: pub.n[g])
     fig, axes = plt.subplots(1, 4, figsize=(10, 4.4), sharey=True)
     ypos = np.arange(len(order))
-    for ax, c in zip(axes, TYPES):
+    for ax, c in zip(axes, TYPES, strict=True):
         d = long[long["code"] == c].set_index("group").loc[order]
         colours = [HIGHLIGHT if focus in (None, canon[g]) else MUTED for g in order]
         ax.hlines(ypos, d["ci_low"], d["ci_high"], color=colours, linewidth=2)
@@ -262,8 +268,20 @@ def show_types_by_sector(ch, pub: Published, long: pd.DataFrame) -> None:
 def sector_table(pcts, ns) -> np.ndarray:
     """A sector x (named, not named) table of counts reconstructed from percentages and bases."""
     ns = [int(n) for n in ns]
-    counts = np.array([stats.count_from_pct(p, n) for p, n in zip(pcts, ns)])
+    counts = np.array([stats.count_from_pct(p, n) for p, n in zip(pcts, ns, strict=True)])
     return np.column_stack([counts, np.asarray(ns) - counts])
+
+
+def chi_square(table: np.ndarray, rng) -> dict:
+    """Pearson's chi-square of a sector x (named, not named) table without empty rows: statistic,
+    degrees of freedom, asymptotic p-value, Monte Carlo p-value from tables with the observed
+    margins (``rng`` is drawn from), Cramér's V and the number of cells expected below five."""
+    table = table[table.sum(axis=1) > 0]
+    asym = sps.chi2_contingency(table, correction=False)
+    mc = sps.chi2_contingency(table, correction=False, method=sps.MonteCarloMethod(n_resamples=RESAMPLES, rng=rng))
+    v = np.sqrt(asym.statistic / (table.sum() * (min(table.shape) - 1)))
+    return {"chi2": asym.statistic, "df": int(asym.dof), "p": asym.pvalue, "p (Monte Carlo)": mc.pvalue, V: v,
+            "cells expected < 5": int((asym.expected_freq < 5).sum())}
 
 
 def show_sector_tests(ch, pub: Published, tests: pd.DataFrame, large: list[str]) -> None:
@@ -565,6 +583,14 @@ def innovators(df: pd.DataFrame) -> pd.DataFrame:
     return inn[inn[[TYPE_COLS[c] for c in TYPES]].notna().any(axis=1)]
 
 
+def innovators_of_waves(ch, waves) -> pd.DataFrame:
+    """The innovators of both waves (restricted to ``sector`` when it is set), for the rank test."""
+    both = ch.data[ch.data["wave"].isin(waves)]
+    if ch.sector is not None:
+        both = both[both["sector"] == ch.sector]
+    return innovators(both)
+
+
 def p_text(ch, p):
     """A typed p-value in words, as stats.format_p writes a plain one ('p < 0.001', 'p = 0.036'; 'p not
     computable'): a phrase chosen by the data, resting on what the p-value rests on."""
@@ -602,6 +628,17 @@ def chi2_by_sector(inn: pd.DataFrame, c: int, rng) -> dict:
                   "p (Monte Carlo)": mc.pvalue, V: pearson["cramer"],
                   "cells expected < 5": int((expected.to_numpy() < 5).sum())}
     return result
+
+
+def md_sector_test(ch, m: SimpleNamespace, c: int, inn: pd.DataFrame, rng) -> tuple[dict, pd.DataFrame]:
+    """Type ``c`` by sector on the microdata: the typed sector x named/not named crosstab the test
+    rests on, and the row of the test table (every statistic typed on that crosstab)."""
+    cells = ch.crosstab(m.asked[c], "sector", {"named": m.named[c], "not named": m.not_named[c]},
+                        row_levels=SECTORS, percent=None, total=False, wave=ch.year)
+    result = chi2_by_sector(inn, c, rng)
+    row = {"type": type_labels(ch)[c], **{k: ch.statistic(v, on=cells) for k, v in result.items()},
+           "n": ch.count(m.asked[c], wave=ch.year)}
+    return row, cells
 
 
 def show_md_sector_tests(ch, md_tests: pd.DataFrame) -> None:
@@ -696,13 +733,17 @@ def number_of_types(ch, m: SimpleNamespace) -> SimpleNamespace:
 
 
 def show_md_spectrum(ch, dist: pd.DataFrame, bases: dict) -> None:
-    """The table and the grouped bar chart of the number of types by wave."""
+    """The table of the number of types by wave."""
     ch.table(dist, "md_spectrum",
              ch.text("Number of types of the most recent innovation by wave, {sectors} (recomputed from the "
                      "microdata). Base: innovators who answered the type question (n = {n_then} in {other}, {n_now} "
                      "in {year}).", sectors=ch.fixed(ch.sector_label), n_then=bases[ch.compare_year],
                      other=ch.fixed(ch.compare_year), n_now=bases[ch.year], year=ch.fixed(ch.year)),
              labels=("number of types",), formats={f"% {w}": "{:.1f}" for w in bases})
+
+
+def show_md_spectrum_figure(ch, dist: pd.DataFrame, bases: dict) -> None:
+    """The grouped bar chart of the number of types by wave (drawn by the gate from typed data)."""
     waves = list(bases)
     tidy = pd.DataFrame([{"number of types": k, "wave": w, "share": dist.loc[k, f"% {w}"],
                           "n": dist.loc[k, f"n {w}"], "base": bases[w]} for w in waves for k in range(5)])
@@ -728,16 +769,6 @@ def show_md_spectrum(ch, dist: pd.DataFrame, bases: dict) -> None:
               "Grouped bar chart of the share of innovators whose most recent innovation had zero to four types, "
               "for the two waves.",
               data=tidy, labels=("number of types", "wave"))
-
-
-def spectrum_chi_square(ch, dist: pd.DataFrame, waves, rng) -> float:
-    """Monte Carlo p-value of the chi-square of number of types by wave (empty rows left out)."""
-    counts = pd.DataFrame({w: [ch.plain(n) for n in dist[f"n {w}"]] for w in waves})
-    table = counts[counts.sum(axis=1) > 0].to_numpy()
-    if table.shape[0] <= 1:
-        return np.nan
-    return sps.chi2_contingency(table, correction=False,
-                                method=sps.MonteCarloMethod(n_resamples=RESAMPLES, rng=rng)).pvalue
 
 
 def show_spectrum_definitions(ch, m: SimpleNamespace, nt: SimpleNamespace, dist: pd.DataFrame,
@@ -822,6 +853,18 @@ def chi2_type_by_change(doc_data: pd.DataFrame, c: int) -> dict:
     return result
 
 
+def change_row(ch, c: int, base, with_t, without, cm: SimpleNamespace, cells, result: dict) -> dict:
+    """One row of the degree of change by type: the drastic share with and without the type, the
+    bases, and the chi-square's numbers typed on the crosstab they rest on."""
+    drastic = cm.level[cm.drastic]
+    return {"type": type_labels(ch)[c], "n with type": ch.count(with_t, **ch.focus()),
+            "drastic, with type (%)": ch.share(with_t, drastic, **ch.focus()),
+            "n without": ch.count(without, **ch.focus()),
+            "drastic, without (%)": ch.share(without, drastic, **ch.focus()),
+            "n": ch.count(base, **ch.focus()),
+            **{k: ch.statistic(v, on=cells) for k, v in result.items()}}
+
+
 def show_md_change_by_type(ch, doc_by_type: pd.DataFrame) -> None:
     ch.table(doc_by_type, "md_change_by_type",
              ch.text("Drastic change of the way of working by type of innovation, {year}, {sectors} (recomputed "
@@ -839,7 +882,7 @@ def change_by_spectrum(ch, m: SimpleNamespace, nt: SimpleNamespace, cm: SimpleNa
     the totals. An innovator who named no type has no number of types to relate to the change.
     Shows the table and returns it."""
     labels = {k: ch.option("degree_of_change", k) for k in (1, 2, 3)}
-    head = {k: f"{k} type" if k == 1 else f"{k} types" for k in range(1, 5)}
+    head = HEAD
     base = cm.both & ch.where(nt.types, [1, 2, 3, 4])
     split_exactly(ch, cm.both, [base, cm.both & nt.k[0]])
     column = {k: base & nt.k[k] for k in range(1, 5)}
@@ -868,7 +911,6 @@ def change_by_spectrum(ch, m: SimpleNamespace, nt: SimpleNamespace, cm: SimpleNa
                      "answered both questions and named at least one type.", year=ch.fixed(ch.year),
                      sectors=ch.fixed(ch.sector_label)),
              labels=("degree of change",), formats={f"{head[k]} (%)": "{:.1f}" for k in range(1, 5)})
-    wide.attrs["counts"] = [f"{head[k]} (n)" for k in range(1, 5)]
     return wide
 
 
@@ -883,9 +925,6 @@ def drastic_by_wave(ch, cm: SimpleNamespace, waves) -> tuple[dict, dict]:
         res = stats.two_proportions(ch.plain(doc_wave[ch.year]), n[ch.year],
                                     ch.plain(doc_wave[ch.compare_year]), n[ch.compare_year])
         doc_p, doc_h = res.p_value, res.effect
-        print(f"drastic change: {ch.plain(doc_wave[ch.compare_year]):.1f}% ({ch.compare_year}, "
-              f"n = {n[ch.compare_year]}) against {ch.plain(doc_wave[ch.year]):.1f}% ({ch.year}, n = {n[ch.year]}), "
-              f"{stats.format_p(doc_p)}, h = {doc_h:z.2f}")
     on = list(doc_wave.values())
     return doc_wave, {"p": ch.statistic(doc_p, on=on), "h": ch.statistic(doc_h, on=on)}
 
@@ -939,3 +978,11 @@ def show_reproduction(ch, records: pd.DataFrame) -> None:
              "microdata (all sectors and both waves, whatever the parameters).",
              labels=("source_id", "year", "group", "variable", "item", "statistic", "tolerance", "approx"),
              formats={"recomputed": "{:.1f}", "difference": "{:+.1f}"})
+
+
+def largest_insignificant_base(pub: Published, alpha: float = 0.05) -> int:
+    """Exercise 03-interaction-base: the largest 2021 base (innovators) at which the fall of the
+    interaction share from 2021 to 2025 is *not* significant at ``alpha`` (every smaller base is
+    not significant either: the p-value falls as the base grows)."""
+    return max(n for n in range(2, pub.n_inn21 + 1)
+               if stats.two_proportions(pub.total25[4], pub.n_inn25, pub.int21, n).p_value >= alpha)
