@@ -397,6 +397,13 @@ def spectrum_published(ch, pub: Published) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sp, long
 
 
+def single_among_innovators(sp: pd.DataFrame) -> dict[int, float]:
+    """The single-type share of innovators per wave: the count of organisations with a single-type
+    innovation (reconstructed from the share of all organisations) over the number of innovators."""
+    k_single = {y_: stats.count_from_pct(sp.loc[y_, "single"], int(sp.loc[y_, "n"])) for y_ in (2021, 2025)}
+    return {y_: 100 * k_single[y_] / int(sp.loc[y_, "innovators"]) for y_ in (2021, 2025)}
+
+
 def spectrum_labels(ch) -> dict[str, str]:
     return {"none": NO_INNOVATION[ch.lang], "single": ch.option("innovation_spectrum", 1),
             "multiple": ch.option("innovation_spectrum", 2)}
@@ -588,7 +595,8 @@ def innovators_of_waves(ch, waves) -> pd.DataFrame:
     both = ch.data[ch.data["wave"].isin(waves)]
     if ch.sector is not None:
         both = both[both["sector"] == ch.sector]
-    return innovators(both)
+    inn = innovators(both)
+    return inn.assign(types=md.spectrum(inn).astype(int))
 
 
 def p_text(ch, p):
@@ -630,15 +638,11 @@ def chi2_by_sector(inn: pd.DataFrame, c: int, rng) -> dict:
     return result
 
 
-def md_sector_test(ch, m: SimpleNamespace, c: int, inn: pd.DataFrame, rng) -> tuple[dict, pd.DataFrame]:
-    """Type ``c`` by sector on the microdata: the typed sector x named/not named crosstab the test
-    rests on, and the row of the test table (every statistic typed on that crosstab)."""
-    cells = ch.crosstab(m.asked[c], "sector", {"named": m.named[c], "not named": m.not_named[c]},
-                        row_levels=SECTORS, percent=None, total=False, wave=ch.year)
-    result = chi2_by_sector(inn, c, rng)
-    row = {"type": type_labels(ch)[c], **{k: ch.statistic(v, on=cells) for k, v in result.items()},
-           "n": ch.count(m.asked[c], wave=ch.year)}
-    return row, cells
+def md_sector_row(ch, m: SimpleNamespace, c: int, cells: pd.DataFrame, result: dict) -> dict:
+    """The row of type ``c`` in the test table: every statistic typed on the sector x named/not
+    named crosstab it rests on, and the number who answered the type's item."""
+    return {"type": type_labels(ch)[c], **{k: ch.statistic(v, on=cells) for k, v in result.items()},
+            "n": ch.count(m.asked[c], wave=ch.year)}
 
 
 def show_md_sector_tests(ch, md_tests: pd.DataFrame) -> None:
@@ -853,16 +857,31 @@ def chi2_type_by_change(doc_data: pd.DataFrame, c: int) -> dict:
     return result
 
 
-def change_row(ch, c: int, base, with_t, without, cm: SimpleNamespace, cells, result: dict) -> dict:
-    """One row of the degree of change by type: the drastic share with and without the type, the
-    bases, and the chi-square's numbers typed on the crosstab they rest on."""
+def change_answers(ch) -> pd.DataFrame:
+    """The answers of the innovators of the focus (``year``, ``sector``) who answered the degree of
+    change, with their number of types (for the tests on the organisations' answers)."""
+    inn = innovators(ch.wave())
+    doc_data = inn[inn["degree_of_change"].notna()].copy()
+    doc_data["types"] = md.spectrum(doc_data).astype(int)
+    return doc_data
+
+
+def change_by_type(ch, m: SimpleNamespace, cm: SimpleNamespace, c: int, doc_data: pd.DataFrame):
+    """Type ``c`` and the degree of change: the typed crosstab of with/without the type by the three
+    answers (``ch.crosstab``) that the chi-square rests on, and the row of the table (the drastic
+    share with and without the type, the bases, the chi-square's numbers typed on the crosstab)."""
+    base, with_t, without = change_base(ch, m, cm, c)
+    cells = ch.crosstab(base, {"with": m.named[c], "without": m.not_named[c]}, cm.level,
+                        percent=None, total=False, **ch.focus())
+    result = chi2_type_by_change(doc_data, c)
     drastic = cm.level[cm.drastic]
-    return {"type": type_labels(ch)[c], "n with type": ch.count(with_t, **ch.focus()),
-            "drastic, with type (%)": ch.share(with_t, drastic, **ch.focus()),
-            "n without": ch.count(without, **ch.focus()),
-            "drastic, without (%)": ch.share(without, drastic, **ch.focus()),
-            "n": ch.count(base, **ch.focus()),
-            **{k: ch.statistic(v, on=cells) for k, v in result.items()}}
+    row = {"type": type_labels(ch)[c], "n with type": ch.count(with_t, **ch.focus()),
+           "drastic, with type (%)": ch.share(with_t, drastic, **ch.focus()),
+           "n without": ch.count(without, **ch.focus()),
+           "drastic, without (%)": ch.share(without, drastic, **ch.focus()),
+           "n": ch.count(base, **ch.focus()),
+           **{k: ch.statistic(v, on=cells) for k, v in result.items()}}
+    return row, cells
 
 
 def show_md_change_by_type(ch, doc_by_type: pd.DataFrame) -> None:
@@ -967,6 +986,14 @@ def md_change_caveat(ch):
         "These are associations among innovators, not effects: the type and the degree of change are "
         "reported by the same respondent about the same innovation, and larger or more innovative "
         "organisations may differ on both.")
+
+
+def largest_difference(ch, records: pd.DataFrame):
+    """The largest absolute difference between a published number and its recomputation, typed on
+    all the differences (NaN when none could be computed)."""
+    differences = [abs(ch.plain(v)) for v in records["difference"]]
+    return ch.statistic(np.nanmax(differences) if np.isfinite(differences).any() else np.nan,
+                        on=list(records["difference"]))
 
 
 def show_reproduction(ch, records: pd.DataFrame) -> None:
