@@ -339,11 +339,11 @@ def sector_note(ch, chosen) -> str:
 
 
 def year_note(ch) -> str:
-    """Whether the `year` parameter selects the wave of the published breakdown (2025 only)."""
+    """How the `year` parameter relates to the published breakdown (2025 only): a phrase that
+    completes the notebook's sentence."""
     if ch.year == 2025:
-        return "That is also the wave the `year` parameter selects."
-    return (f"The report prints this breakdown for the 2025 wave only, so this section "
-            f"shows 2025 whatever `year` is; the microdata section below describes the {ch.year} wave.")
+        return "that is also the wave the `year` parameter selects"
+    return f"this section shows it whatever `year` is, and the microdata section below describes the {ch.year} wave"
 
 
 def degree_of_change(ch, pub: Published) -> pd.DataFrame:
