@@ -706,20 +706,22 @@ def show_md_types_by_wave(ch, by_wave: pd.DataFrame) -> None:
                       H: "{:.2f}", "p (Holm)": "{:.3f}"})
 
 
-def md_wave_sentence(ch, by_wave: pd.DataFrame):
-    """The largest change between the waves in a sentence (the data choose the type)."""
+def largest_change(ch, by_wave: pd.DataFrame) -> dict:
+    """The type whose share changed most between the waves (largest absolute Cohen's h) with its two
+    shares, h and Holm-corrected p in words: picked by comparing the four, so each rests on them
+    all. With too few innovators the type is a phrase saying so and the numbers are not computable."""
     h_wave = [abs(ch.plain(h)) for h in by_wave[H]]
     if not np.isfinite(h_wave).any():
-        return ch.text("{few} ({sectors}) to compare the waves.", sectors=ch.fixed(ch.sector_label),
-                       few=ch.verdict("The configured data have too few innovators", on=list(by_wave[H])))
+        none = ch.statistic(np.nan, on=list(by_wave[H]))
+        return {"type": ch.verdict("none of the types (too few innovators to compare the waves)",
+                                   on=list(by_wave[H])),
+                "then": none, "now": none, "h": none, "p": p_text(ch, none)}
     biggest = by_wave.iloc[int(np.nanargmax(h_wave))]
-    return ch.text(
-        "The largest change between the waves in the configured data ({sectors}) is for {type}: {then:.0f}% in "
-        "{other} against {now:.0f}% in {year} (Cohen's h = {h:z.2f}, after Holm {p}).",
-        sectors=ch.fixed(ch.sector_label), type=ch.verdict(biggest["type"].lower(), on=list(by_wave[H])),
-        then=chosen(ch, biggest[f"% {ch.compare_year}"], by_wave[H]), other=ch.fixed(ch.compare_year),
-        now=chosen(ch, biggest[f"% {ch.year}"], by_wave[H]), year=ch.fixed(ch.year),
-        h=chosen(ch, biggest[H], by_wave[H]), p=p_text(ch, chosen(ch, biggest["p (Holm)"], by_wave[H])))
+    return {"type": ch.verdict(biggest["type"].lower(), on=list(by_wave[H])),
+            "then": chosen(ch, biggest[f"% {ch.compare_year}"], by_wave[H]),
+            "now": chosen(ch, biggest[f"% {ch.year}"], by_wave[H]),
+            "h": chosen(ch, biggest[H], by_wave[H]),
+            "p": p_text(ch, chosen(ch, biggest["p (Holm)"], by_wave[H]))}
 
 
 def number_of_types(ch, m: SimpleNamespace) -> SimpleNamespace:
@@ -797,19 +799,6 @@ def show_spectrum_definitions(ch, m: SimpleNamespace, nt: SimpleNamespace, dist:
              formats={"mean number of types": "{:.2f}", "multi-type, 2 or more types (%)": "{:.1f}",
                       "multi-type, 3 or 4 types (%)": "{:.1f}"})
     return defs
-
-
-def md_spectrum_sentence(ch, defs: pd.DataFrame, spectrum_md: dict, bases: dict):
-    """The mean number of types in both waves and the rank test, in a sentence."""
-    if not np.isfinite(ch.plain(spectrum_md["p_mwu"])):
-        return ch.verdict("The configured data have too few innovators in one of the waves to compare the "
-                          "number of types.", on=list(bases.values()))
-    return ch.text(
-        "In the configured data ({sectors}) an innovation had {then:.2f} types on average in {other} and "
-        "{now:.2f} in {year} (Mann-Whitney {p}, rank-biserial r = {rbc:.2f}).",
-        sectors=ch.fixed(ch.sector_label), then=defs["mean number of types"].iloc[0],
-        other=ch.fixed(ch.compare_year), now=defs["mean number of types"].iloc[1], year=ch.fixed(ch.year),
-        p=p_text(ch, spectrum_md["p_mwu"]), rbc=spectrum_md["rbc"])
 
 
 def change_measures(ch, m: SimpleNamespace) -> SimpleNamespace:
