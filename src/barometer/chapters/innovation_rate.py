@@ -584,3 +584,15 @@ def reproduction_table(ch, records: pd.DataFrame) -> None:
              "(all sectors, whatever the sector parameter: the check is of the whole file).",
              labels=("source_id", "year", "breakdown", "group", "statistic", "tolerance"),
              formats={"recomputed": "{:.1f}", "difference": "{:+.2f}"})
+
+
+def glue_fit(ch, cross) -> None:
+    """The cross-sectional model's numbers the prose quotes: three odds ratios with their intervals,
+    McFadden's pseudo-R² and the AUC (or, each, why the model could not be estimated)."""
+    ch.glue("ch02_md_or_officer", or_text(ch, cross, "innovation_officer") if cross.ok else cross.status())
+    ch.glue("ch02_md_or_management", or_text(ch, cross, "management") if cross.ok else cross.status())
+    ch.glue("ch02_md_or_time", or_text(ch, cross, "time") if cross.ok else cross.status())
+    ch.glue("ch02_md_r2", cross.stat(models.pseudo_r2(cross.result)) if cross.ok else cross.status(),
+            "{:.3f}" if cross.ok else None)
+    ch.glue("ch02_md_auc", cross.stat(models.auc(cross.result)) if cross.ok else cross.status(),
+            "{:.2f}" if cross.ok else None)

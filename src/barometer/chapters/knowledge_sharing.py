@@ -334,3 +334,13 @@ def show_reproduction(ch, records: pd.DataFrame) -> None:
              "approximate number of the text gets a tolerance of five points).",
              labels=("source_id", "variable", "statistic", "tolerance", "approx"),
              formats={"recomputed": "{:.1f}", "difference": "{:+.1f}"})
+
+
+def glue_no_pairs(ch, n_both) -> None:
+    """No organisation answered both questions: the paired numbers are not available (a verdict
+    that rests on that count)."""
+    ch.glue("ch10_md_app", ch.verdict("not available", on=[n_both]))
+    ch.glue("ch10_md_shared", ch.verdict("not available", on=[n_both]))
+    ch.glue("ch10_md_mcnemar_p", ch.verdict("not available", on=[n_both]))
+    ch.glue("ch10_md_shared_not_app", ch.verdict("not available", on=[n_both]))
+    ch.glue("ch10_md_app_not_shared", ch.verdict("not available", on=[n_both]))

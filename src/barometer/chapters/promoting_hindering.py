@@ -416,8 +416,9 @@ def show_change(ch, change, p_holm, reject, labels) -> None:
 
 def glue_no_change(ch) -> None:
     """The compare wave is not in the data: nothing to compare."""
-    for name in ("private_diff", "private_p", "n_sig_change"):
-        ch.glue(f"ch06_{name}", ch.fixed("–"))
+    ch.glue("ch06_private_diff", ch.fixed("–"))
+    ch.glue("ch06_private_p", ch.fixed("–"))
+    ch.glue("ch06_n_sig_change", ch.fixed("–"))
 
 
 # ---------------------------------------------------------------------------- the human-capital scale
@@ -497,8 +498,17 @@ def show_scale(ch, scale, asked, hc_score, focus, hc_cols, alpha, model, hc_pub)
 def glue_no_scale(ch, hc_n, hc_sds) -> None:
     """That the scale could not be estimated is a finding about the data: it rests on the count of
     complete cases and on the items' spread."""
-    for name in ("alpha", "alpha_lo", "alpha_hi", "omega", "load_min", "load_max", "hc_md_mean", "hc_md_sd"):
-        ch.glue(f"ch06_{name}", ch.verdict("–", on=[hc_n, *hc_sds]))
+    def none():
+        return ch.verdict("–", on=[hc_n, *hc_sds])
+
+    ch.glue("ch06_alpha", none())
+    ch.glue("ch06_alpha_lo", none())
+    ch.glue("ch06_alpha_hi", none())
+    ch.glue("ch06_omega", none())
+    ch.glue("ch06_load_min", none())
+    ch.glue("ch06_load_max", none())
+    ch.glue("ch06_hc_md_mean", none())
+    ch.glue("ch06_hc_md_sd", none())
     ch.glue("ch06_hc_md_n", hc_n)
 
 
@@ -506,8 +516,8 @@ def glue_correlation(ch, r, pair_n, n) -> None:
     """Pearson's r of the two scale scores with its interval (the test has n - 2 degrees of freedom)."""
     ch.glue("ch06_r_n", pair_n)
     if r is None:
-        for name in ("r_climate", "r_ci"):
-            ch.glue(f"ch06_{name}", ch.verdict("–", on=[pair_n]))
+        ch.glue("ch06_r_climate", ch.verdict("–", on=[pair_n]))
+        ch.glue("ch06_r_ci", ch.verdict("–", on=[pair_n]))
         return
     r_dof = n - 2
     ch.glue("ch06_r_climate", ch.statistic(float(r["r"].iloc[0]), on=[pair_n], dof=r_dof), "{:.2f}")
