@@ -812,6 +812,13 @@ def glue_size_test(ch, wide, size_n, size_pearson, perm_p, exp_tested, adjusted,
     else:
         ch.glue("ch04_md_size_cell", ch.verdict("not computable: no innovator in these data has a codable origin",
                                                 on=size_cells))
+    # What the test can tell depends on the data (a phrase chosen by the provenance, not a number).
+    ch.glue("ch04_md_size_meaning", ch.fixed(
+        "The generator made own development more likely the larger the organisation (its assumption A11), "
+        "so an association here is built in. Run the chapter on the survey's microdata to test the report's "
+        "claim itself." if ch.synthetic else
+        "On your microdata this is a test of the report's claim about size (Figure 2-8), with one caveat: the "
+        "report does not define its size classes, so yours may differ from those of the figure."))
     ch.glue("ch04_md_wave_p", ch.fixed("no second wave in the configured data") if wave_pearson is None else
             ch.text("p = {p:.2g}, Cramér's V = {v:.2f}", p=ch.statistic(wave_pearson["pval"], on=wave_cells),
                     v=ch.statistic(wave_pearson["cramer"], on=wave_cells)))

@@ -344,3 +344,13 @@ def glue_no_pairs(ch, n_both) -> None:
     ch.glue("ch10_md_mcnemar_p", ch.verdict("not available", on=[n_both]))
     ch.glue("ch10_md_shared_not_app", ch.verdict("not available", on=[n_both]))
     ch.glue("ch10_md_app_not_shared", ch.verdict("not available", on=[n_both]))
+
+
+def glue_degree_reading(ch) -> None:
+    """What the gradient by degree of change can tell, for the Summary's block of microdata
+    results: on synthetic data the generator put it in; on own data it checks the report."""
+    ch.glue("ch10_degree_reading", ch.fixed(
+        "On the synthetic data this gradient was put in by the generator (assumption A19: the chance of "
+        "sharing rises with the degree of change); the table shows that the method detects it, not that "
+        "Dutch organisations behave so." if ch.synthetic else
+        "On your microdata this checks the report's reading of Figure 2-22."))
