@@ -355,14 +355,11 @@ def glue_scale(ch, on_scale, scale_note, items, n_complete, alpha, alpha_ci, ome
     ch.glue("ch12_alpha_ci", ch.text("{lo:.2f} to {hi:.2f}", lo=on_scale(alpha_ci[0], "alpha, lower bound"),
                                      hi=on_scale(alpha_ci[1], "alpha, upper bound")))
     ch.glue("ch12_omega", omega_v, "{:.2f}")
-    if not np.isfinite(alpha - omega):
-        ch.glue("ch12_alpha_omega", ch.fixed(""))
-    else:
-        ch.glue("ch12_alpha_omega", ch.verdict(
-            "Alpha and omega are this close when the items measure the common factor about equally well."
-            if abs(alpha - omega) < 0.02 else
-            "Alpha and omega differ here because the items measure the common factor unequally well.",
-            on=[alpha_v, omega_v]))
+    # How far apart the two are: a word the data choose (both rest on the complete answers).
+    gap = (ch.verdict("not computable", on=[alpha_v, omega_v]) if not np.isfinite(alpha - omega) else
+           ch.verdict("close", on=[alpha_v, omega_v]) if abs(alpha - omega) < 0.02 else
+           ch.verdict("apart", on=[alpha_v, omega_v]))
+    ch.glue("ch12_alpha_omega_gap", gap)
     some = np.isfinite(loadings).any()
     ch.glue("ch12_loading_min", on_scale(np.nanmin(loadings) if some else np.nan, "smallest loading"), "{:.2f}")
     ch.glue("ch12_loading_max", on_scale(np.nanmax(loadings) if some else np.nan, "largest loading"), "{:.2f}")
