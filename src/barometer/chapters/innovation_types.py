@@ -655,25 +655,31 @@ def show_md_sector_tests(ch, md_tests: pd.DataFrame) -> None:
                       "p (Monte Carlo, Holm)": "{:.3f}"})
 
 
-def md_sector_sentence(ch, md_tests: pd.DataFrame, sector_cells: dict):
-    """The strongest sector association of the microdata, in a sentence (the data choose the type)."""
+def glue_md_sector_tests(ch, md_tests: pd.DataFrame, sector_cells: dict) -> None:
+    """The numbers of the notebook's sentence on the microdata sector tests: the type whose
+    association with the sector is strongest (the data choose it; with too few innovators a phrase
+    saying so) with its Cramér's V and Monte Carlo p, picked by comparing the types so resting on
+    them all; how many of the types tested differ after Holm; and the note on the synthetic 2021
+    wave (empty elsewhere)."""
     v_sector = [ch.plain(v) for v in md_tests[V]]
-    if not np.isfinite(v_sector).any():
-        return ch.verdict("There are too few innovators in the configured data to test the sectors.",
+    if np.isfinite(v_sector).any():
+        top = md_tests.iloc[int(np.nanargmax(v_sector))]
+        kind = ch.verdict(top["type"].lower(), on=list(md_tests[V]))
+        v, p = chosen(ch, top[V], md_tests[V]), chosen(ch, top["p (Monte Carlo)"], md_tests[V])
+    else:
+        kind = ch.verdict("none of the types (too few innovators in the configured data to test the sectors)",
                           on=list(sector_cells.values()))
-    top = md_tests.iloc[int(np.nanargmax(v_sector))]
-    note = (" In the 2021 wave the generator gives every sector the same type shares (assumption A07 has "
+        v = p = ch.statistic(np.nan, on=list(md_tests[V]))
+    note = ("In the 2021 wave the generator gives every sector the same type shares (assumption A07 has "
             "totals only), so no sector difference is to be expected there." if ch.synthetic and ch.year == 2021 else "")
     holm_sig = sum(ch.plain(p) < 0.05 for p in md_tests["p (Monte Carlo, Holm)"])
     n_tested = sum(np.isfinite(ch.plain(p)) for p in md_tests["p (Monte Carlo)"])
-    return ch.text(
-        "In the configured data the association between sector and type is strongest for {type} "
-        "(Cramér's V = {v:.2f}, Monte Carlo {p}); {sig:.0f} of the {k:.0f} types differ significantly between "
-        "sectors after Holm.{note}",
-        type=ch.verdict(top["type"].lower(), on=list(md_tests[V])), v=chosen(ch, top[V], md_tests[V]),
-        p=p_text(ch, chosen(ch, top["p (Monte Carlo)"], md_tests[V])),
-        sig=ch.statistic(holm_sig, on=list(md_tests["p (Monte Carlo, Holm)"])),
-        k=ch.statistic(n_tested, on=list(md_tests["p (Monte Carlo)"])), note=ch.fixed(note))
+    ch.glue("ch03_md_sector_type", kind)
+    ch.glue("ch03_md_sector_v", v, "{:.2f}")
+    ch.glue("ch03_md_sector_p", p_text(ch, p))
+    ch.glue("ch03_md_sector_n_sig", ch.statistic(holm_sig, on=list(md_tests["p (Monte Carlo, Holm)"])), "{:.0f}")
+    ch.glue("ch03_md_sector_k", ch.statistic(n_tested, on=list(md_tests["p (Monte Carlo)"])), "{:.0f}")
+    ch.glue("ch03_md_sector_note", ch.fixed(note))
 
 
 def wave_comparison(ch, m: SimpleNamespace, c: int, waves: tuple[int, int]) -> dict:
@@ -937,31 +943,33 @@ def drastic_by_wave(ch, cm: SimpleNamespace, waves) -> tuple[dict, dict]:
     return doc_wave, {"p": ch.statistic(doc_p, on=on), "h": ch.statistic(doc_h, on=on)}
 
 
-def md_change_sentence(ch, doc_by_type: pd.DataFrame, change_cells: dict, tau: dict, doc_wave: dict,
-                       doc_test: dict):
-    """The type most related to the degree of change, the rank correlation and the wave comparison,
-    in sentences (the data choose the type)."""
+def glue_md_change(ch, doc_by_type: pd.DataFrame, change_cells: dict, tau: dict, doc_wave: dict,
+                   doc_test: dict) -> None:
+    """The numbers of the notebook's sentences on the degree of change: the type most related to it
+    (the data choose it; with too few innovators a phrase saying so) with its two drastic shares,
+    Cramér's V and p, picked by comparing the types so resting on them all; Kendall's tau-b across
+    the number of types; and the drastic share of the two waves with their test."""
     v_change = [ch.plain(v) for v in doc_by_type[V]]
     if np.isfinite(v_change).any():
         top = doc_by_type.iloc[int(np.nanargmax(v_change))]
-        related = ch.text(
-            "In the configured data ({year}, {sectors}) the degree of change is most closely related to {type}: "
-            "{with_:.0f}% of innovations of that type changed the way of working drastically, against {without:.0f}% "
-            "of the others (Cramér's V = {v:.2f}, {p}).",
-            year=ch.fixed(ch.year), sectors=ch.fixed(ch.sector_label),
-            type=ch.verdict(top["type"].lower(), on=list(doc_by_type[V])),
-            with_=chosen(ch, top["drastic, with type (%)"], doc_by_type[V]),
-            without=chosen(ch, top["drastic, without (%)"], doc_by_type[V]), v=chosen(ch, top[V], doc_by_type[V]),
-            p=p_text(ch, chosen(ch, top["p"], doc_by_type[V])))
+        kind = ch.verdict(top["type"].lower(), on=list(doc_by_type[V]))
+        with_, without, v, p = (chosen(ch, top[col], doc_by_type[V])
+                                for col in ("drastic, with type (%)", "drastic, without (%)", V, "p"))
     else:
-        related = ch.verdict("The configured data have too few innovators to relate the degree of change to the type.",
-                             on=list(change_cells.values()))
-    return ch.text(
-        "{related} Across the number of types, Kendall's tau-b is {tau:.2f} ({tau_p}). Drastic change: {then:.0f}% in "
-        "{other} against {now:.0f}% in {year} ({p}, h = {h:z.2f}).",
-        related=related, tau=tau["r"], tau_p=p_text(ch, tau["p"]), then=doc_wave[ch.compare_year],
-        other=ch.fixed(ch.compare_year), now=doc_wave[ch.year], year=ch.fixed(ch.year), p=p_text(ch, doc_test["p"]),
-        h=doc_test["h"])
+        kind = ch.verdict("none of the types (too few innovators to relate the degree of change to the type)",
+                          on=list(change_cells.values()))
+        with_ = without = v = p = ch.statistic(np.nan, on=list(doc_by_type[V]))
+    ch.glue("ch03_md_doc_type", kind)
+    ch.glue("ch03_md_doc_with", with_, "{:.0f}%")
+    ch.glue("ch03_md_doc_without", without, "{:.0f}%")
+    ch.glue("ch03_md_doc_v", v, "{:.2f}")
+    ch.glue("ch03_md_doc_p", p_text(ch, p))
+    ch.glue("ch03_md_tau", tau["r"], "{:.2f}")
+    ch.glue("ch03_md_tau_p", p_text(ch, tau["p"]))
+    ch.glue("ch03_md_doc_then", doc_wave[ch.compare_year], "{:.0f}%")
+    ch.glue("ch03_md_doc_now", doc_wave[ch.year], "{:.0f}%")
+    ch.glue("ch03_md_doc_wave_p", p_text(ch, doc_test["p"]))
+    ch.glue("ch03_md_doc_wave_h", doc_test["h"], "{:z.2f}")
 
 
 def md_change_caveat(ch):
