@@ -49,12 +49,9 @@ def in_brief_figure(ch) -> None:
 
 
 def focus_note(ch) -> str:
-    """What the year parameter does to this page (the published comparison is 2021 to 2025)."""
-    if ch.year == LAST:
-        return f"This page is set to focus on the {ch.year} wave and compares it with {ch.compare_year}."
-    return (f"This page is set to focus on the {ch.year} wave (parameter year = {ch.year}): the figure "
-            f"highlights it and the microdata model describes it. Results the report gives for "
-            f"{LAST} only (national government, Denmark) remain about {LAST}, as each section says.")
+    """What the year parameter means for the results the report gives for the latest wave only,
+    as the end of the Overview's sentence on the focus wave."""
+    return "concern the focus wave" if ch.year == LAST else "remain about that wave, as each section says"
 
 
 def headline_table(ch) -> pd.DataFrame:
@@ -519,14 +516,16 @@ def or_large(ch, cross, size_ref: str):
                    else ch.fixed("not estimated (size does not vary here)"))
 
 
-def sector_lr_sentence(ch, cross, lr, p_sector, sector_dummies: list[str]):
-    """The likelihood-ratio test of the sector dummies as a sentence, or why there is none."""
-    if not cross.ok:
-        return ch.fixed("")
-    if not sector_dummies:
-        return ch.fixed("Sector is not in this model (one sector is selected).")
-    return ch.text("Adding the {k} sector dummies changes the fit by a likelihood-ratio chi-square of {lr:.1f} "
-                   "(p = {p:.2f}).", k=ch.fixed(len(sector_dummies)), lr=cross.stat(lr), p=cross.stat(p_sector))
+def glue_sector_test(ch, cross, lr, p_sector, sector_dummies: list[str]) -> None:
+    """The likelihood-ratio test of the sector dummies for the sentence after the odds ratios: the
+    number of dummies, chi-square and p (dashes where there is no test) and a short phrase for
+    the condition that leaves none (sector not in the model, or the model not estimated)."""
+    ch.glue("ch02_md_sector_k", ch.fixed(len(sector_dummies) if sector_dummies else np.nan))
+    ch.glue("ch02_md_sector_lr", cross.stat(lr), "{:.1f}")
+    ch.glue("ch02_md_sector_p", cross.stat(p_sector), "{:.2f}")
+    ch.glue("ch02_md_sector_none",
+            ch.verdict("; the model could not be estimated", on=[cross.n]) if not cross.ok
+            else ch.fixed("" if sector_dummies else "; sector is not in this model, as one sector is selected"))
 
 
 def pooled_terms(ch, frame: pd.DataFrame, sector_ref: str) -> tuple[list[str], list[str]]:
