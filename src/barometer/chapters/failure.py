@@ -340,12 +340,6 @@ def show_failure_rates(ch, rate: pd.DataFrame, n_scored: int, wave: int) -> None
 
 
 # ---------------------------------------------------------------------------- microdata part
-def wilson(ch, k, n) -> tuple[float, float]:
-    """Wilson 95% interval of the counts behind two typed counts (NaN for an empty base)."""
-    k, n = ch.plain(k), ch.plain(n)
-    return stats.wilson_ci(int(k), int(n)) if n else (np.nan, np.nan)
-
-
 def model_frame(ch, wave: int) -> tuple[pd.DataFrame, dict]:
     """A copy of the file with the model's columns: ``failed``, ``cluster`` (of the climate score),
     ``sector_group`` (small sectors of the failure wave merged by the book's rule), and the sector

@@ -741,23 +741,10 @@ def marginal_effects(ch, fits: dict) -> pd.DataFrame:
     return ames
 
 
-def _p_text(ch, model, term, p):
-    """stats.format_p for a typed p-value of a model term: 'p < 0.001' (a verdict) or 'p = 0.123'."""
-    value = model.stat(p, term=term)
-    if not np.isfinite(p):
-        return ch.verdict("p not computable", on=[value])
-    return ch.verdict("p < 0.001", on=[value]) if p < 0.001 else ch.text("p = {p:.3f}", p=value)
-
-
 def or_text(ch, fits: dict, name: str, term: str):
     """'OR (95% CI lo–hi, p)' of one model term, typed, or 'not available'."""
     f = fits.get(name)
-    if f is None or not f.ok or term not in f.result.params.index:
-        return ch.verdict("not available", on=[f.n]) if f is not None else ch.fixed("not available")
-    r = models.odds_ratios(f.result).loc[term]
-    return ch.text("{or_:.2f} (95% CI {lo:.2f}–{hi:.2f}, {p})", or_=f.stat(r["OR"], term=term),
-                   lo=f.stat(r["ci_low"], term=term), hi=f.stat(r["ci_high"], term=term),
-                   p=_p_text(ch, f, term, r["p"]))
+    return ch.fixed("not available") if f is None else f.odds_ratio_text(term)
 
 
 def ame_text(ch, fits: dict, ames: pd.DataFrame, name: str, var: str):

@@ -496,14 +496,6 @@ def forest_figure(ch, cross, ors: pd.DataFrame, refs: str) -> None:
               data=ors, labels=("term",))
 
 
-def or_text(ch, model, term):
-    """An odds ratio with its interval and p, typed on the term's counts."""
-    r = models.odds_ratios(model.result).loc[term]
-    return ch.text("{or_:.2f} (95% CI {lo:.2f}–{hi:.2f}, p = {p:.3f})", or_=model.stat(r["OR"], term=term),
-                   lo=model.stat(r["ci_low"], term=term), hi=model.stat(r["ci_high"], term=term),
-                   p=model.stat(r["p"], term=term))
-
-
 def or_large(ch, cross, size_ref: str):
     """Large against the reference size class, or why it is not estimated."""
     if not cross.ok:
@@ -512,7 +504,7 @@ def or_large(ch, cross, size_ref: str):
                   if t.startswith("C(size_class") and t.endswith("[T.Groot]")), None)
     return ch.text("{large} against {ref} organisations: {or_}", large=ch.fixed(ch.group("Groot", "size")),
                    ref=ch.fixed(ch.group(size_ref, "size")),
-                   or_=or_text(ch, cross, large) if large and size_ref != "Groot"
+                   or_=cross.odds_ratio_text(large) if large and size_ref != "Groot"
                    else ch.fixed("not estimated (size does not vary here)"))
 
 
@@ -588,9 +580,9 @@ def reproduction_table(ch, records: pd.DataFrame) -> None:
 def glue_fit(ch, cross) -> None:
     """The cross-sectional model's numbers the prose quotes: three odds ratios with their intervals,
     McFadden's pseudo-R² and the AUC (or, each, why the model could not be estimated)."""
-    ch.glue("ch02_md_or_officer", or_text(ch, cross, "innovation_officer") if cross.ok else cross.status())
-    ch.glue("ch02_md_or_management", or_text(ch, cross, "management") if cross.ok else cross.status())
-    ch.glue("ch02_md_or_time", or_text(ch, cross, "time") if cross.ok else cross.status())
+    ch.glue("ch02_md_or_officer", cross.odds_ratio_text("innovation_officer") if cross.ok else cross.status())
+    ch.glue("ch02_md_or_management", cross.odds_ratio_text("management") if cross.ok else cross.status())
+    ch.glue("ch02_md_or_time", cross.odds_ratio_text("time") if cross.ok else cross.status())
     ch.glue("ch02_md_r2", cross.stat(models.pseudo_r2(cross.result)) if cross.ok else cross.status(),
             "{:.3f}" if cross.ok else None)
     ch.glue("ch02_md_auc", cross.stat(models.auc(cross.result)) if cross.ok else cross.status(),

@@ -27,7 +27,7 @@ import pandas as pd
 
 from barometer.analysis import models
 from barometer.disclosure.population import SPANNING, GateError, describe_group
-from barometer.disclosure.values import Value, fixed, statistic, verdict
+from barometer.disclosure.values import Value, fixed, statistic, text, verdict
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -126,6 +126,22 @@ class TypedModel:
                          "95% CI high": self.stat(r["ci_high"], f"{self.name}: upper bound of {term}", term=term),
                          "p": self.stat(r["p"], f"{self.name}: p of {term}", term=term)})
         return pd.DataFrame(rows)
+
+
+    def odds_ratio_text(self, term: str) -> Value:
+        """'OR (95% CI lo–hi, p = …)' of one term, typed on the model and the term, for a sentence
+        in markdown; 'p < 0.001' below that, and 'not available' when the model or the term is not
+        estimated."""
+        if not self.ok or term not in self.result.params.index:
+            return verdict("not available", [self.n])
+        r = models.odds_ratios(self.result).loc[term]
+        p = self.stat(r["p"], f"{self.name}: p of {term}", term=term)
+        p_text = (verdict("p not computable", [p]) if not np.isfinite(r["p"]) else
+                  verdict("p < 0.001", [p]) if r["p"] < 0.001 else text("p = {p:.3f}", p=p))
+        return text("{or_:.2f} (95% CI {lo:.2f}–{hi:.2f}, {p})",
+                    or_=self.stat(r["OR"], f"{self.name}: odds ratio of {term}", term=term),
+                    lo=self.stat(r["ci_low"], f"{self.name}: lower bound of {term}", term=term),
+                    hi=self.stat(r["ci_high"], f"{self.name}: upper bound of {term}", term=term), p=p_text)
 
 
 def _term_checks(result, frame: pd.DataFrame) -> dict[str, tuple]:
