@@ -1,6 +1,6 @@
 """A small Sphinx extension for the book's HTML (loaded from ``_config.yml``).
 
-Five jobs:
+Six jobs:
 
 * **The version.** The site says which version of the compendium it shows: a banner on every
   page, a line in the footer, and the substitutions ``{{ version }}`` and ``{{ released }}`` that
@@ -23,6 +23,8 @@ Five jobs:
   and the Sphinx and Pygments versions, and used again by the next build. A block whose
   highlighting raised a warning is not kept, so that the warning (an error in this book's
   builds) is raised again by every build.
+* **Sentences chosen by the data.** The ``case`` directive (:mod:`barometer.build.cases`) shows
+  the variant of a markdown sentence that a glued word selects.
 * **Search words stemmed once.** Sphinx remembers stems within one page only; the book's
   pages share most of their words, and stemming them again was an eighth of a site build
   (profiled). The English search language is replaced by one that remembers stems across
@@ -222,7 +224,10 @@ def stamp_version(app, config) -> None:
 def setup(app):
     from sphinx import search
 
+    from barometer.build import cases
+
     app.connect("config-inited", stamp_version)
+    cases.setup(app)
 
     # Sphinx looks its search languages up in this table; there is no other way to add one.
     search.languages["en"] = memoising_english()

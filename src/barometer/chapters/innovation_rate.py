@@ -142,20 +142,28 @@ def sector_extreme(sec: pd.DataFrame, which: str) -> str:
     return f"{r['sector']} ({r[f'% {LAST}']:.0f}%, n = {r[f'n {LAST}']})"
 
 
-def sector_note(ch, sec: pd.DataFrame) -> str:
-    """What the sector parameter shows in this published section."""
+def glue_sector_view(ch, sec: pd.DataFrame) -> None:
+    """Which sentence on the selected sector the page shows (case ``ch02_sector_view``: none,
+    highlighted, not-broken-out) and the numbers it needs."""
     if ch.sector is None:
-        return "No sector is selected (parameter sector = None): the figure shows all sectors alike."
-    if ch.sector in set(sec["canonical"]):
-        r = sec.set_index("canonical").loc[ch.sector]
-        h_sel = r["Cohen's h"]
-        return (f"The selected sector, {r['sector']}, is highlighted in the figure: {r[f'% {FIRST}']:.0f}% of "
-                f"{r[f'n {FIRST}']} organisations in {FIRST}, {r[f'% {LAST}']:.0f}% of {r[f'n {LAST}']} in "
-                f"{LAST} ({r['change (points)']:+.0f} points; p = {r['p']:.3f}, Holm-corrected p = "
-                f"{r['p (Holm)']:.3f}, Cohen's h = {h_sel:.2f}; power to detect the national drop "
-                f"{r['power']:.2f}).")
-    return (f"The selected sector, {ch.group(ch.sector)}, is not broken out in Table B1-8 (it is only part "
-            f"of the total), so this section cannot show it; the microdata section below is restricted to it.")
+        ch.glue("ch02_sector_view", "none")
+        return
+    if ch.sector not in set(sec["canonical"]):
+        ch.glue("ch02_sector_view", "not-broken-out")
+        ch.glue("ch02_sector_name", ch.group(ch.sector))
+        return
+    r = sec.set_index("canonical").loc[ch.sector]
+    ch.glue("ch02_sector_view", "highlighted")
+    ch.glue("ch02_sector_name", r["sector"])
+    ch.glue("ch02_sector_pct_first", r[f"% {FIRST}"], "{:.0f}%")
+    ch.glue("ch02_sector_n_first", r[f"n {FIRST}"])
+    ch.glue("ch02_sector_pct_last", r[f"% {LAST}"], "{:.0f}%")
+    ch.glue("ch02_sector_n_last", r[f"n {LAST}"])
+    ch.glue("ch02_sector_change", r["change (points)"], "{:+.0f}")
+    ch.glue("ch02_sector_p", r["p"], "{:.3f}")
+    ch.glue("ch02_sector_p_holm", r["p (Holm)"], "{:.3f}")
+    ch.glue("ch02_sector_h", r["Cohen's h"], "{:.2f}")
+    ch.glue("ch02_sector_power", r["power"], "{:.2f}")
 
 
 def sector_figure(ch, sec: pd.DataFrame, head: pd.DataFrame) -> None:
