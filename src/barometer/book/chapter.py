@@ -73,13 +73,13 @@ class Chapter:
 
     # ------------------------------------------------------------------ parameters and data
     @property
-    def data_kind(self) -> str:
-        """'synthetic' or 'own' (a user's real microdata)."""
+    def microdata_provenance(self) -> str:
+        """The provenance of the microdata part: 'synthetic' or 'own' (a user's real microdata)."""
         return SYNTHETIC if self.source == SYNTHETIC else "own"
 
     @property
     def synthetic(self) -> bool:
-        return self.data_kind == SYNTHETIC
+        return self.microdata_provenance == SYNTHETIC
 
     @property
     def rules(self) -> Rules:
@@ -90,7 +90,7 @@ class Chapter:
         if self._gate is None:
             params = (("year", self.year), ("compare_year", self.compare_year), ("min_cell", self.min_cell),
                       ("seed", self.seed))
-            self._gate = Gate(Context(self.slug, self.data_kind, self.rules, params), self._load)
+            self._gate = Gate(Context(self.slug, self.microdata_provenance, self.rules, params), self._load)
         return self._gate
 
     @property

@@ -49,28 +49,28 @@ _FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[\w:-]+)\}(?P<arg>[^\n]*
                     re.M | re.S)
 
 
-def of_value(value, phase: str, data_kind: str) -> str:
+def of_value(value, phase: str, microdata_provenance: str) -> str:
     """The provenance of a value glued in ``phase`` ("published" or "microdata") of a chapter whose
-    microdata are ``data_kind`` ("synthetic" or "own")."""
+    microdata are ``microdata_provenance`` ("synthetic" or "own")."""
     if phase != "microdata":
         return PUBLISHED
-    return _of(value, data_kind)
+    return _of(value, microdata_provenance)
 
 
-def _of(value, data_kind: str) -> str:
+def _of(value, microdata_provenance: str) -> str:
     if not isinstance(value, gv.Value) or gv.is_untyped(value):
-        return data_kind  # a plain value that reached the gate in the microdata part
+        return microdata_provenance  # a plain value that reached the gate in the microdata part
     if value.kind == "text":
-        found = {_of(f, data_kind) for f in value.fields.values()}
-        return data_kind if data_kind in found else PUBLISHED
+        found = {_of(f, microdata_provenance) for f in value.fields.values()}
+        return microdata_provenance if microdata_provenance in found else PUBLISHED
     if value.kind in ("fixed", "published"):
         return PUBLISHED
-    return data_kind  # counts, shares, means, statistics, verdicts, tallies of released values
+    return microdata_provenance  # counts, shares, means, statistics, verdicts, tallies of released values
 
 
 def of_gate(gate) -> dict[str, str]:
     """Every name the chapter of ``gate`` has glued, with the provenance of its value."""
-    return {o.name: of_value(o.value, o.phase, gate.ctx.data_kind) for o in gate.outputs if o.kind == "glue"}
+    return {o.name: of_value(o.value, o.phase, gate.ctx.microdata_provenance) for o in gate.outputs if o.kind == "glue"}
 
 
 def record_path(folder: Path, slug: str) -> Path:
@@ -84,7 +84,7 @@ def write(gate) -> Path:
 
     folder = gate.record_dir
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"chapter": gate.ctx.slug, "data_kind": gate.ctx.data_kind, "glue": of_gate(gate)}
+    record = {"chapter": gate.ctx.slug, "microdata_provenance": gate.ctx.microdata_provenance, "glue": of_gate(gate)}
     target = record_path(folder, gate.ctx.slug)
     return paths.write_atomically(target, lambda tmp: tmp.write_text(json.dumps(record, indent=1, sort_keys=True),
                                                                      encoding="utf-8"))

@@ -1,6 +1,6 @@
 """A small Sphinx extension for the book's HTML (loaded from ``_config.yml``).
 
-Six jobs:
+Seven jobs:
 
 * **The version.** The site says which version of the compendium it shows: a banner on every
   page, a line in the footer, and the substitutions ``{{ version }}`` and ``{{ released }}`` that
@@ -25,6 +25,7 @@ Six jobs:
   builds) is raised again by every build.
 * **Sentences chosen by the data.** The ``case`` directive (:mod:`barometer.build.cases`) shows
   the variant of a markdown sentence that a glued word selects.
+* **Glued numbers in translated sentences** (:mod:`barometer.build.translated_glue`).
 * **Search words stemmed once.** Sphinx remembers stems within one page only; the book's
   pages share most of their words, and stemming them again was an eighth of a site build
   (profiled). The English search language is replaced by one that remembers stems across
@@ -228,6 +229,9 @@ def setup(app):
 
     app.connect("config-inited", stamp_version)
     cases.setup(app)
+    if "myst_nb" in app.extensions:  # (the book loads it first; a bare Sphinx project has no glue)
+        # a glued number inside a sentence translated through a message catalogue
+        app.setup_extension("barometer.build.translated_glue")
 
     # Sphinx looks its search languages up in this table; there is no other way to add one.
     search.languages["en"] = memoising_english()

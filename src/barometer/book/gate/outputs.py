@@ -53,19 +53,19 @@ class Context:
     """What rendering a chapter's outputs needs to know (picklable)."""
 
     slug: str
-    data_kind: str  # "synthetic" or "own"
+    microdata_provenance: str  # "synthetic" or "own"
     rules: Rules
     params: tuple[tuple[str, Any], ...] = ()
 
     @property
     def own(self) -> bool:
-        return self.data_kind == "own"
+        return self.microdata_provenance == "own"
 
     def link(self, path: Path | str) -> str:
         return f"{paths.FILES}/{self.slug}/{Path(path).name}"
 
     def provenance_of(self, phase: str) -> str:
-        return self.data_kind if phase == MICRODATA else "published"
+        return self.microdata_provenance if phase == MICRODATA else "published"
 
     def allowed_numbers(self) -> set[str]:
         allowed = {"2021", "2025"}

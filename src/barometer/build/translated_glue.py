@@ -1,0 +1,38 @@
+"""Glued numbers inside translated sentences.
+
+Sphinx translates a page by parsing each translated message (from a ``.po`` catalogue) as a small
+document of its own and putting it in place of the original paragraph. MyST-NB resolves a
+``{glue:text}`` role while it parses, from the notebook behind the document; the small document
+has no notebook, so the role finds nothing ("No key 'rate' found in glue data for this document")
+and the Dutch sentence loses its number.
+
+Here the ``glue:text`` role, when it meets a document without a notebook (that is: a translated
+message), leaves a pending reference to the page being read instead. MyST-NB's own post-transform
+(``ReplacePendingGlueReferences``, which serves glue from other pages) fills it in after the
+translation step, from the glue data the page's notebook left in the build folder, with the same
+format specification. A page that is not translated takes MyST-NB's path unchanged.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from myst_nb.ext.glue.roles import PasteTextRole
+from myst_nb.ext.glue.utils import PendingGlueReference
+
+
+class GlueTextInTranslations(PasteTextRole):
+    """``{glue:text}`key[:format]``` that also works in a translated message."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        if "nb_renderer" in self.document or "::" in self.text:
+            return super().run()
+        key, _, fmt_spec = self.text.rpartition(":") if ":" in self.text else (self.text, "", "s")
+        ref = PendingGlueReference(refdoc=self.document.settings.env.docname, key=key, inline=True, gtype="text", fmt_spec=fmt_spec)
+        ref.source, ref.line = self.source, self.line
+        return [ref], []
+
+
+def setup(app) -> dict:
+    """Replace MyST-NB's ``glue:text`` role (load after ``myst_nb``)."""
+    app.add_role_to_domain("glue", "text", GlueTextInTranslations(), override=True)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
