@@ -297,17 +297,25 @@ def department_tests_table(ch, ng: SimpleNamespace, split, tests: dict, p_holm) 
                                                    "Cohen's h": "{:.2f}", "Fisher p": "{:.4f}"})
 
 
-def national_government_note(ch) -> str:
-    """What the year and sector parameters mean for the national-government section."""
-    parts = []
-    if ch.year != LAST:
-        parts.append(f"The report gives these rates for {LAST} only; for the focus wave {ch.year} there is no "
-                     "published breakdown of national government.")
-    if ch.sector is not None:
-        inside = ch.sector in ("Rijksoverheid", "Zbo")
-        parts.append(f"The selected sector, {ch.group(ch.sector)}, " + ("is part of national government."
-                     if inside else "is not part of national government: this section does not concern it."))
-    return " ".join(parts) if parts else "This section is the same for every sector setting."
+def glue_national_government_view(ch) -> None:
+    """Which sentences on the year and sector parameters the national-government section shows:
+    case ``ch02_ng_year_view`` (published-year, other-year: the focus wave has no published
+    breakdown) and case ``ch02_ng_sector_view`` (none: the section is the same for every sector
+    setting; inside, outside: whether the selected sector is part of national government), with the
+    names they need."""
+    if ch.year == LAST:
+        ch.glue("ch02_ng_year_view", "published-year")
+    else:
+        ch.glue("ch02_ng_year_view", "other-year")
+        ch.glue("ch02_ng_focus_year", ch.year)
+    if ch.sector is None:
+        ch.glue("ch02_ng_sector_view", "none")
+        return
+    ch.glue("ch02_ng_sector_name", ch.group(ch.sector))
+    if ch.sector in ("Rijksoverheid", "Zbo"):
+        ch.glue("ch02_ng_sector_view", "inside")
+    else:
+        ch.glue("ch02_ng_sector_view", "outside")
 
 
 def denmark_table(ch, head: pd.DataFrame) -> tuple[pd.DataFrame, int]:

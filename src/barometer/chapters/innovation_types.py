@@ -323,19 +323,27 @@ def sector_vs_rest(ch, pub: Published):
     return g, n_g, rows
 
 
-def sector_note(ch, chosen) -> str:
-    """What the `sector` parameter adds to the sector comparison: one sentence, which depends on it."""
+def glue_sector_view(ch, chosen) -> None:
+    """Which sentence on the `sector` parameter the sector comparison shows (case ``ch03_sector_view``:
+    compared, the selected sector's most different type; not-broken-out, Table B1-9 does not break the
+    selected sector out; none, no sector selected) and the numbers it needs."""
     if chosen is not None:
         g, n_g, rows = chosen
         lowest = rows.loc[rows["p (Holm)"].idxmin()]
-        return (f"For {ch.group(g)} ({n_g} innovators), the type that differs most from the other sectors is "
-                f"{lowest['type'].lower()}: {lowest.iloc[1]:.0f}% against {lowest['other sectors (%)']:.0f}% "
-                f"(Cohen's h = {lowest[H]:.2f}, Fisher {stats.format_p(lowest['p (Fisher)'])}, after Holm "
-                f"{stats.format_p(lowest['p (Holm)'])}).")
-    if ch.sector is not None:
-        return (f"Table B1-9 does not break out {ch.group(ch.sector)}: its innovators are in the total only, "
-                "so no sector comparison is possible from the published numbers.")
-    return "Set the `sector` parameter to compare one sector with all the others."
+        ch.glue("ch03_sector_view", "compared")
+        ch.glue("ch03_sector_sel_name", ch.group(g))
+        ch.glue("ch03_sector_sel_n", n_g)
+        ch.glue("ch03_sector_sel_type", lowest["type"].lower())
+        ch.glue("ch03_sector_sel_pct", lowest.iloc[1], "{:.0f}%")
+        ch.glue("ch03_sector_sel_pct_rest", lowest["other sectors (%)"], "{:.0f}%")
+        ch.glue("ch03_sector_sel_h", lowest[H], "{:.2f}")
+        ch.glue("ch03_sector_sel_p", stats.format_p(lowest["p (Fisher)"]))
+        ch.glue("ch03_sector_sel_p_holm", stats.format_p(lowest["p (Holm)"]))
+    elif ch.sector is not None:
+        ch.glue("ch03_sector_view", "not-broken-out")
+        ch.glue("ch03_sector_sel_name", ch.group(ch.sector))
+    else:
+        ch.glue("ch03_sector_view", "none")
 
 
 def year_note(ch) -> str:
@@ -528,21 +536,19 @@ def claims_check(ch, pub: Published, sp: pd.DataFrame, family: dict, holm_p: dic
 
 
 # ---------------------------------------------------------------------------- microdata part
-def md_caveat(ch):
-    """What the microdata results below are: the generator's assumptions restated (synthetic), or
-    results on the user's file behind the output check (own)."""
-    by_id = {a.id: a for a in synthesis.ASSUMPTIONS}
+def glue_md_data_view(ch) -> None:
+    """Which caveats the microdata part shows (case ``ch03_md_data_view``: synthetic, the tests restate
+    the generator's assumptions and the relations of the degree of change are no findings; own, the
+    output check and associations, not effects), with the values they name. Typed as fixed: where the
+    data come from is a setting, not a result."""
     if ch.synthetic:
-        return ch.text(
-            "In the synthetic data, the 2021 shares of products, services and processes are an assumption of "
-            "the generator (A07: {a07}), and the degree of change is generated the same way in both waves "
-            "(A09: {a09}). Where the tests below compare the waves, they restate these assumptions; they show "
-            "how the test is done, not what happened.",
-            a07=ch.fixed(by_id["A07"].value), a09=ch.fixed(by_id["A09"].value))
-    return ch.text(
-        "These tests run on your microdata. Where a number rests on fewer than {m} organisations, or would "
-        "let one work such a number out, the tables and the text show # instead of it; the test statistics "
-        "are computed on all organisations.", m=ch.fixed(ch.min_cell))
+        by_id = {a.id: a for a in synthesis.ASSUMPTIONS}
+        ch.glue("ch03_md_data_view", ch.fixed("synthetic"))
+        ch.glue("ch03_md_a07", ch.fixed(by_id["A07"].value))
+        ch.glue("ch03_md_a09", ch.fixed(by_id["A09"].value))
+    else:
+        ch.glue("ch03_md_data_view", ch.fixed("own"))
+        ch.glue("ch03_md_min_cell", ch.fixed(ch.min_cell))
 
 
 def split_exactly(ch, whole, parts) -> None:
@@ -970,19 +976,6 @@ def glue_md_change(ch, doc_by_type: pd.DataFrame, change_cells: dict, tau: dict,
     ch.glue("ch03_md_doc_now", doc_wave[ch.year], "{:.0f}%")
     ch.glue("ch03_md_doc_wave_p", p_text(ch, doc_test["p"]))
     ch.glue("ch03_md_doc_wave_h", doc_test["h"], "{:z.2f}")
-
-
-def md_change_caveat(ch):
-    """Why the relations of the degree of change are not findings (synthetic) or not effects (own)."""
-    if ch.synthetic:
-        return ch.fixed(
-            "On synthetic data none of these relations is a finding: the generator draws the degree of change "
-            "from the innovation climate, not from the type, so any relation with the type arrives only through "
-            "the climate. The tables show which crosstab to make and which test to read on real microdata.")
-    return ch.fixed(
-        "These are associations among innovators, not effects: the type and the degree of change are "
-        "reported by the same respondent about the same innovation, and larger or more innovative "
-        "organisations may differ on both.")
 
 
 def largest_difference(ch, records: pd.DataFrame):
