@@ -20,6 +20,11 @@ references need not exist in this edition. Sphinx's ``only`` directive does the 
 tags; a tag cannot say what the data decided (for example whether Table B1-8 breaks the selected
 sector out), a glued value can.
 
+In the microdata part of a chapter a plain string is untyped (the output gate withholds it), so a
+word chosen there is glued as ``ch.fixed("word")``, for a choice that is not confidential (which
+waves a file holds, whether a model could be estimated): a word the gate could withhold would
+leave the page with no case to show.
+
 Two checks make a wrong case an error of the build, not an empty paragraph:
 
 * the key must be glued in the notebook, and

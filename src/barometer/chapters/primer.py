@@ -40,13 +40,17 @@ def focus_group(ch, b18: pd.DataFrame) -> str:
     return ch.sector if ch.sector in b18.index else "Totaal"
 
 
-def focus_note(ch, focus: str) -> str:
+def glue_focus_view(ch, focus: str) -> None:
+    """Which sentence on the sector parameter the overview shows (case ``ch12_focus_view``: none,
+    broken-out, not-broken-out) and the sector's name it needs."""
     if ch.sector is None:
-        return "The examples below use the totals; set the sector parameter to work them on one sector."
+        ch.glue("ch12_focus_view", "none")
+        return
+    ch.glue("ch12_sector_name", ch.sector_label)
     if focus == ch.sector:
-        return f"The examples on published numbers below use the sector {ch.sector_label} where the report breaks it out."
-    return (f"Table B1-8 does not break out {ch.sector_label}, so the examples on published numbers use the "
-            "totals; the microdata examples are restricted to the sector where it has enough organisations.")
+        ch.glue("ch12_focus_view", "broken-out")
+    else:
+        ch.glue("ch12_focus_view", "not-broken-out")
 
 
 def response_figure(ch) -> None:
@@ -280,31 +284,41 @@ def glue_welch(ch, mean_focus: str, m: pd.Series, welch) -> None:
 
 
 # --------------------------------------------------------------------------- microdata: scales
-def example_group(ch, min_n, what, subject="The examples use", **group):
+def example_group(ch, min_n, **group):
     """The group of the examples: the sector's organisations in ``group`` when there are at least
-    ``min_n`` of them, else all sectors; and a sentence (typed) that says which."""
+    ``min_n`` of them, else all sectors; and the sector's count (typed; None without a sector)."""
     if ch.sector is None:
-        return {**group, "sector": None}, ch.text("{subject} all organisations of {what}.",
-                                                  subject=ch.fixed(subject), what=ch.fixed(what))
+        return {**group, "sector": None}, None
     n = ch.count(ch.everyone(), **group, sector=ch.sector)
     if ch.plain(n) >= min_n:  # a choice the notebook makes; the sentence shows the count typed
-        return {**group, "sector": ch.sector}, ch.text(
-            "{subject} the {n} organisations of {sector} in {what}.", subject=ch.fixed(subject), n=n,
-            sector=ch.fixed(ch.sector_label), what=ch.fixed(what))
-    return {**group, "sector": None}, ch.text(
-        "The sector {sector} has only {n} organisations in {what}, too few for these examples, so they use "
-        "all sectors.", sector=ch.fixed(ch.sector_label), n=n, what=ch.fixed(what))
+        return {**group, "sector": ch.sector}, n
+    return {**group, "sector": None}, n
 
 
 def scale_examples(ch):
     """The group the scale examples use (at least 50 organisations of the sector in the chapter's
-    year, else all sectors), the note that says so, and the name of the sectors shown."""
-    scale_group, scale_note = example_group(ch, 50, f"the configured data for {ch.year}", wave=ch.year)
-    if not ch.has_wave(ch.year):  # which waves a file holds is not confidential
-        scale_note = ch.text("The configured data hold no {year} wave (only {waves}), so the examples below have no "
-                             "organisations to work on.", year=ch.fixed(ch.year),
-                             waves=ch.fixed(" and ".join(str(w) for w in ch.waves)))
-    return scale_group, scale_note, "all sectors" if scale_group["sector"] is None else ch.sector_label
+    year, else all sectors) and the name of the sectors shown; glues which sentence says so."""
+    scale_group, n = example_group(ch, 50, wave=ch.year)
+    glue_scale_view(ch, scale_group, n)
+    return scale_group, "all sectors" if scale_group["sector"] is None else ch.sector_label
+
+
+def glue_scale_view(ch, scale_group, n) -> None:
+    """Which sentence on the scale examples' group the page shows (case ``ch12_scale_view``:
+    no-wave, all, sector, too-few) and the numbers it needs. The words are fixed values: which
+    waves a file holds is not confidential, and whether the sector is used is public anyway (every
+    caption of the section names the sectors shown); the count is glued typed."""
+    ch.glue("ch12_waves", ch.fixed(" and ".join(str(w) for w in ch.waves)))  # (also for ch12_first_model_view)
+    if not ch.has_wave(ch.year):
+        ch.glue("ch12_scale_view", ch.fixed("no-wave"))
+    elif ch.sector is None:
+        ch.glue("ch12_scale_view", ch.fixed("all"))
+    elif scale_group["sector"] is not None:
+        ch.glue("ch12_scale_view", ch.fixed("sector"))
+        ch.glue("ch12_scale_n", n)
+    else:
+        ch.glue("ch12_scale_view", ch.fixed("too-few"))
+        ch.glue("ch12_scale_n", n)
 
 
 def positive(loadings) -> np.ndarray:
@@ -346,9 +360,8 @@ def item_table(ch, items, complete: pd.DataFrame, complete_m, n_complete, loadin
     return on_scale
 
 
-def glue_scale(ch, on_scale, scale_note, items, n_complete, alpha, alpha_ci, omega, loadings) -> None:
+def glue_scale(ch, on_scale, items, n_complete, alpha, alpha_ci, omega, loadings) -> None:
     alpha_v, omega_v = on_scale(alpha, "Cronbach's alpha"), on_scale(omega, "McDonald's omega")
-    ch.glue("ch12_scale_note", scale_note)
     ch.glue("ch12_k", ch.fixed(len(items)))
     ch.glue("ch12_alpha_n", n_complete)
     ch.glue("ch12_alpha", alpha_v, "{:.2f}")
@@ -465,9 +478,36 @@ def cluster_cuts_figure(ch, score, choices, complete_m, score_n, scale_group, se
 
 
 # --------------------------------------------------------------------------- microdata: logistic regression
+def first_model_group(ch):
+    """The group of the first model (at least 100 organisations of the sector in both waves, else
+    all sectors); glues which sentence says so."""
+    group, n = example_group(ch, 100, wave=list(md.WAVES))
+    glue_first_model_view(ch, group, n)
+    return group
+
+
+def glue_first_model_view(ch, group, n) -> None:
+    """Which sentence on the first model's group the page shows (case ``ch12_first_model_view``:
+    one-wave, all, sector, too-few) and the count it needs (fixed words, as in glue_scale_view)."""
+    if not all(ch.has_wave(w) for w in md.WAVES):
+        ch.glue("ch12_first_model_view", ch.fixed("one-wave"))
+    elif ch.sector is None:
+        ch.glue("ch12_first_model_view", ch.fixed("all"))
+    elif group["sector"] is not None:
+        ch.glue("ch12_first_model_view", ch.fixed("sector"))
+        ch.glue("ch12_first_model_n", n)
+    else:
+        ch.glue("ch12_first_model_view", ch.fixed("too-few"))
+        ch.glue("ch12_first_model_n", n)
+
+
 def wave_odds_ratios(ch, simple, both_group):
     """The wave's odds ratio from the one-predictor model and the cross-product ratio of the
-    crosstab it reproduces (both typed), and a note when the model could not be estimated."""
+    crosstab it reproduces (both typed; – without a model: one wave); glues whether the model
+    was estimated."""
+    glue_simple_fit_view(ch, simple)
+    if simple is None:
+        return ch.fixed(np.nan), ch.fixed(np.nan)
     tab = ch.crosstab(ch.answered("innovated"), "wave",
                       {"not innovated": ch.where("innovated", 0), "innovated": ch.where("innovated", 1)},
                       row_levels=list(md.WAVES), percent=None, total=False, row_label="wave",
@@ -478,15 +518,21 @@ def wave_odds_ratios(ch, simple, both_group):
                             on=tab, what="cross-product ratio, innovated by wave")
     print(k)
     if simple.ok:
-        return simple.stat(np.exp(simple.result.params["wave2025"]), term="wave2025"), cross_or, None
-    return ch.fixed(np.nan), cross_or, ch.text("It could not be estimated on these data: {why}.",
-                                               why=ch.verdict(simple.fit.message, on=[simple.n]))
+        return simple.stat(np.exp(simple.result.params["wave2025"]), term="wave2025"), cross_or
+    return ch.fixed(np.nan), cross_or
 
 
-def one_wave_note(ch):
-    return ch.text("The configured data hold only the {waves} wave, so the first model (innovating on the "
-                   "wave) and the crosstab it reproduces cannot be computed: they need both waves, and their "
-                   "odds ratios are shown as –.", waves=ch.fixed(" and ".join(str(w) for w in ch.waves)))
+def glue_simple_fit_view(ch, simple) -> None:
+    """Whether the first model was estimated (case ``ch12_simple_fit_view``: estimated,
+    not-estimated, one-wave, for a model that needs both waves and was not fitted) and, if not,
+    why. Fixed words: whether a model is estimated is public (its odds ratio is shown or –)."""
+    if simple is None:
+        ch.glue("ch12_simple_fit_view", ch.fixed("one-wave"))
+    elif simple.ok:
+        ch.glue("ch12_simple_fit_view", ch.fixed("estimated"))
+    else:
+        ch.glue("ch12_simple_fit_view", ch.fixed("not-estimated"))
+        ch.glue("ch12_simple_why", ch.verdict(simple.fit.message, on=[simple.n]))
 
 
 SIZES = ["Klein", "Middelgroot", "Groot"]
@@ -529,11 +575,8 @@ def odds_ratio_table(ch, model, formula, sectors_shown):
     return ors
 
 
-def glue_models(ch, model, ors, notes, simple_or, cross_or, scale_group) -> None:
-    if not model.ok:
-        notes = [*notes, ch.text("The model with several predictors could not be estimated on these data: {why}.",
-                                 why=ch.verdict(model.fit.message, on=[model.n]))]
-    ch.glue("ch12_logit_note", ch.join([s for s in notes if s is not None]))
+def glue_models(ch, model, ors, simple_or, cross_or, scale_group) -> None:
+    glue_model_fit_view(ch, model)
     ch.glue("ch12_simple_or", simple_or, "{:.2f}")
     ch.glue("ch12_cross_or", cross_or, "{:.2f}")
     if model.ok:
@@ -551,6 +594,16 @@ def glue_models(ch, model, ors, notes, simple_or, cross_or, scale_group) -> None
             ch.glue(name, ch.fixed("–"))
     ch.glue("ch12_model_n", model.n)
     ch.glue("ch12_events", ch.count(model.complete & ch.where("innovated", 1), **scale_group))
+
+
+def glue_model_fit_view(ch, model) -> None:
+    """Whether the model with several predictors was estimated (case ``ch12_model_fit_view``:
+    estimated, not-estimated) and, if not, why (a fixed word, as in glue_simple_fit_view)."""
+    if model.ok:
+        ch.glue("ch12_model_fit_view", ch.fixed("estimated"))
+    else:
+        ch.glue("ch12_model_fit_view", ch.fixed("not-estimated"))
+        ch.glue("ch12_model_why", ch.verdict(model.fit.message, on=[model.n]))
 
 
 # --------------------------------------------------------------------------- reproduction
