@@ -101,8 +101,9 @@ def test_the_message_catalogue_holds_every_case(tmp_path):
 
 def test_every_case_key_of_the_chapters_is_glued_with_a_word_its_cases_name():
     """Statically, in every chapter notebook: a case's key is glued in the chapter's code (or its
-    module), and each word the code can glue under it (a literal, or in the microdata part a
-    literal typed as ``ch.fixed("word")``) has a case."""
+    module), and each word the code can glue under it (a literal) has a case. In the microdata part
+    of a chapter a word reaches the gate typed, still as a literal: ``ch.fixed("own")`` where the
+    data's provenance chooses it, ``ch.verdict("listed", on=...)`` where the data do."""
     from test_chapters import NOTEBOOKS, chapter_code
 
     keys = 0
@@ -114,8 +115,7 @@ def test_every_case_key_of_the_chapters_is_glued_with_a_word_its_cases_name():
         for key, values in re.findall(r"^:{3,}\{case\}\s+(\S+)\s+(.+)$", md, flags=re.M):
             declared.setdefault(key, set()).update(values.split())
         for key, values in declared.items():
-            # (a literal word, or in a microdata part, where every glued value is typed, ch.fixed("word"))
-            glued = set(re.findall(rf"glue\(\s*\"{key}\",\s*(?:ch\.fixed\(\s*)?\"([^\"]+)\"", code))
+            glued = set(re.findall(rf"glue\(\s*\"{key}\",\s*(?:ch\.(?:fixed|verdict)\(\s*)?\"([^\"]+)\"", code))
             assert glued, f"{nb_path.name}: case key {key!r} is never glued with a literal word"
             assert glued <= values, f"{nb_path.name}: {key!r} can be glued as {sorted(glued - values)}, no case names it"
             assert values <= glued, f"{nb_path.name}: {key!r} has cases the code never selects: {sorted(values - glued)}"

@@ -1037,7 +1037,8 @@ def show_reproduction(ch, records: pd.DataFrame) -> None:
 
 def calibration_misses(ch, records: pd.DataFrame) -> dict:
     """The calibration records that miss, as one verdict resting on every calibration value (which
-    rows missed, and how many, is chosen by the data), and the generator's note on known misses."""
+    rows missed, and how many, is chosen by the data), the generator's notes on the known misses
+    among them (``fidelity.KNOWN_MISSES``) and the values that choice rests on."""
     calibration = records[records["role"] == "calibration"]
     chosen_from = list(calibration["recomputed"])
     misses = calibration[[ch.plain(w) == "False" for w in calibration["within"]]]
@@ -1045,10 +1046,24 @@ def calibration_misses(ch, records: pd.DataFrame) -> dict:
                         for r in misses.itertuples())
     known = [fidelity.KNOWN_MISSES[(r.source_id, r.variable)] for r in misses.itertuples()
              if (r.source_id, r.variable) in fidelity.KNOWN_MISSES]
-    return {"misses": ch.verdict(listing if len(misses) else "none", on=chosen_from),
-            "known": ch.text("The generator's documentation lists these as known misses: {known}.",
-                             known=ch.verdict(known[0], on=chosen_from)) if ch.synthetic and known
-            else ch.fixed("")}
+    return {"misses": ch.verdict(listing if len(misses) else "none", on=chosen_from), "known": known,
+            "chosen_from": chosen_from}
+
+
+def glue_known_misses_view(ch, known: list, chosen_from: list) -> None:
+    """Whether the page names the generator's known misses among the calibration misses (case
+    ``ch07_rep_known_view``): ``listed`` (synthetic data, and a miss is one the generator's
+    documentation lists: its note is glued as ``ch07_rep_known_miss``), ``none`` (synthetic data, no
+    known miss among the misses) or ``own`` (the user's microdata: no generator, nothing to name).
+    Which misses there are rests on every calibration value (``chosen_from``), so on synthetic data
+    the word is a verdict on them; on own data the provenance alone chooses it (fixed)."""
+    if not ch.synthetic:
+        ch.glue("ch07_rep_known_view", ch.fixed("own"))
+    elif not known:
+        ch.glue("ch07_rep_known_view", ch.verdict("none", on=chosen_from))
+    else:
+        ch.glue("ch07_rep_known_view", ch.verdict("listed", on=chosen_from))
+        ch.glue("ch07_rep_known_miss", ch.verdict(known[0], on=chosen_from))
 
 
 # ====================================================================== values for the prose
@@ -1229,4 +1244,4 @@ def glue_reproduction(ch, records: pd.DataFrame) -> None:
     ch.glue("ch07_rep_held_ok", ch.tally(held_out, "within", "True"))
     misses = calibration_misses(ch, records)  # which rows missed rests on every calibration value
     ch.glue("ch07_rep_cal_misses", misses["misses"])
-    ch.glue("ch07_rep_known", misses["known"])
+    glue_known_misses_view(ch, misses["known"], misses["chosen_from"])  # the sentence is in the notebook

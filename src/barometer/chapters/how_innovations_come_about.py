@@ -784,7 +784,8 @@ def origin_by_size_figure(ch, wide, size_n) -> None:
 
 def glue_size_test(ch, wide, size_n, size_pearson, perm_p, exp_tested, adjusted, wave_pearson, wave_cells) -> None:
     """Glue the typed results of the size-class test the recap quotes (every statistic rests on
-    the nine counts of its table), the cell furthest from independence and the test by wave."""
+    the nine counts of its table), the cell furthest from independence, which sentence on what the
+    test can tell applies (:func:`glue_size_meaning_view`) and the test by wave."""
     short_names = origin_short(ch)
     n_cols = [c for c in wide.columns if c.startswith("n ")]
     r_cols = [c for c in wide.columns if c.startswith("adj. residual")]
@@ -812,16 +813,21 @@ def glue_size_test(ch, wide, size_n, size_pearson, perm_p, exp_tested, adjusted,
     else:
         ch.glue("ch04_md_size_cell", ch.verdict("not computable: no innovator in these data has a codable origin",
                                                 on=size_cells))
-    # What the test can tell depends on the data (a phrase chosen by the provenance, not a number).
-    ch.glue("ch04_md_size_meaning", ch.fixed(
-        "The generator made own development more likely the larger the organisation (its assumption A11), "
-        "so an association here is built in. Run the chapter on the survey's microdata to test the report's "
-        "claim itself." if ch.synthetic else
-        "On your microdata this is a test of the report's claim about size (Figure 2-8), with one caveat: the "
-        "report does not define its size classes, so yours may differ from those of the figure."))
+    glue_size_meaning_view(ch)  # what the test can tell (the sentence is in the notebook)
     ch.glue("ch04_md_wave_p", ch.fixed("no second wave in the configured data") if wave_pearson is None else
             ch.text("p = {p:.2g}, Cramér's V = {v:.2f}", p=ch.statistic(wave_pearson["pval"], on=wave_cells),
                     v=ch.statistic(wave_pearson["cramer"], on=wave_cells)))
+
+
+def glue_size_meaning_view(ch) -> None:
+    """Which sentence on what the size-class test can tell the recap shows (case
+    ``ch04_md_size_view``): ``synthetic`` (the association is the generator's assumption A11, built
+    in) or ``own`` (a test of the report's claim about size, Figure 2-8). The provenance of the data
+    chooses it, not a number of them: the word is fixed (published), as the sentence was."""
+    if ch.synthetic:
+        ch.glue("ch04_md_size_view", ch.fixed("synthetic"))
+    else:
+        ch.glue("ch04_md_size_view", ch.fixed("own"))
 
 
 # ---------------------------------------------------------------------------- microdata: annex tables
