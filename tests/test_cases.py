@@ -84,6 +84,12 @@ def test_a_glued_word_that_no_case_names_fails_the_build(tmp_path):
     assert "case 'view': glued as 'highlighted'" in warnings
 
 
+def test_a_word_the_output_check_held_back_shows_no_case_and_the_build_goes_on(tmp_path):
+    code, text, warnings = build(tmp_path, {"view": "#", "name": "#"}, CASES)
+    assert code == 0, warnings
+    assert not any(s in text for s in ("No sector", "is shown", "not broken out")), text
+
+
 def test_a_case_whose_key_was_never_glued_fails_the_build(tmp_path):
     code, _, warnings = build(tmp_path, {"name": "Gemeente"}, CASES)
     assert code != 0
