@@ -28,13 +28,15 @@ NAMED_DIFFERENCES = {6: "missing skills", 9: "lack of political support", 4: "in
                      8: "insufficient time", 2: "process not sufficiently planned"}
 
 
-# ---------------------------------------------------------------------------- scope phrases
-def sector_phrase(ch) -> str:
-    """How the sector parameter applies: the report gives no breakdown of failure by sector."""
+# ---------------------------------------------------------------------------- scope (which sentence applies)
+def glue_sector_view(ch) -> None:
+    """Which sentence on the sector parameter the Overview shows (case ``ch09_sector_view``: none,
+    selected): the report gives no breakdown of failure by sector."""
     if ch.sector is None:
-        return "The report gives these numbers for all sectors together."
-    return (f"You selected the sector {ch.group(ch.sector)}; the report has no breakdown by sector, so the "
-            "published results are for all sectors and the microdata tables for the selected sector where they can be.")
+        ch.glue("ch09_sector_view", "none")
+        return
+    ch.glue("ch09_sector_view", "selected")
+    ch.glue("ch09_sector_name", ch.group(ch.sector))
 
 
 # ---------------------------------------------------------------------------- statistics helpers
@@ -171,7 +173,6 @@ def ranking_phrases(overall: pd.DataFrame) -> dict:
     ranked = overall[overall["code"] != md.code_of("failure_reason", "Overig")]  # the text ranks no 'other'
     top_ok = set(ranked["code"][:4]) == claimed_top and ranked["code"].iloc[0] == 1
     next_ok = {int(c) for c in ranked["code"][4:7]} == claimed_next
-    ties = overall["pct"].duplicated(keep=False).any()
     return {
         "top_reason": f"{overall['reason'].iloc[0].lower()} ({overall['pct'].iloc[0]:.0f}%)",
         "ib_top_reason": overall["reason"].iloc[0].lower().replace("my organisation", "the organisation"),
@@ -179,8 +180,16 @@ def ranking_phrases(overall: pd.DataFrame) -> dict:
                        else "the rebuilt figure does not fully agree with the report's ranking"),
         "rank_next": ("and the next three are the ones the report names" if next_ok
                       else "though the next three differ from those the report names"),
-        "tie_note": "Several reasons share a percentage, so parts of the ranking are ties." if ties else "",
     }
+
+
+def glue_tie_view(ch, overall: pd.DataFrame) -> None:
+    """Whether the text on the ranking says that parts of it are ties (case ``ch09_tie_view``:
+    ties, no-ties): several reasons of the rebuilt figure share a percentage."""
+    if overall["pct"].duplicated(keep=False).any():
+        ch.glue("ch09_tie_view", "ties")
+    else:
+        ch.glue("ch09_tie_view", "no-ties")
 
 
 def kinds_of_failure(ch, overall: pd.DataFrame, wave: int) -> pd.DataFrame:

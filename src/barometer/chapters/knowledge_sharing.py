@@ -19,13 +19,26 @@ SHORT_ORIGIN = {1: "inspired by elsewhere", 2: "developed new", 3: "largely a co
 MAIN_ORIGINS = (1, 2, 3)  # inspired, developed new, copied: the three the comparison uses
 
 
-# ---------------------------------------------------------------------------- scope phrases
-def sector_phrase(ch) -> str:
-    """How the sector parameter applies: the report gives no breakdown of sharing by sector."""
+# ---------------------------------------------------------------------------- scope (which sentence applies)
+def glue_sector_view(ch) -> None:
+    """Which sentence on the sector parameter the Overview shows (case ``ch10_sector_view``: none,
+    selected): the report gives no breakdown of sharing by sector."""
     if ch.sector is None:
-        return "The report gives these numbers for all sectors together."
-    return (f"You selected the sector {ch.group(ch.sector)}; the report has no breakdown by sector, so the "
-            "published results are for all sectors and the microdata tables for the selected sector.")
+        ch.glue("ch10_sector_view", "none")
+        return
+    ch.glue("ch10_sector_view", "selected")
+    ch.glue("ch10_sector_name", ch.group(ch.sector))
+
+
+def glue_degree_view(ch) -> None:
+    """What the gradient by degree of change can tell, for the Summary's block of microdata
+    results (case ``ch10_degree_view``: synthetic, own): on synthetic data the generator put it
+    in; on own data it checks the report. The provenance is a parameter, so this is glued in the
+    published part (a word glued in the microdata part would wait for the output check)."""
+    if ch.synthetic:
+        ch.glue("ch10_degree_view", "synthetic")
+    else:
+        ch.glue("ch10_degree_view", "own")
 
 
 # ---------------------------------------------------------------------------- published part
@@ -345,12 +358,3 @@ def glue_no_pairs(ch, n_both) -> None:
     ch.glue("ch10_md_shared_not_app", ch.verdict("not available", on=[n_both]))
     ch.glue("ch10_md_app_not_shared", ch.verdict("not available", on=[n_both]))
 
-
-def glue_degree_reading(ch) -> None:
-    """What the gradient by degree of change can tell, for the Summary's block of microdata
-    results: on synthetic data the generator put it in; on own data it checks the report."""
-    ch.glue("ch10_degree_reading", ch.fixed(
-        "On the synthetic data this gradient was put in by the generator (assumption A19: the chance of "
-        "sharing rises with the degree of change); the table shows that the method detects it, not that "
-        "Dutch organisations behave so." if ch.synthetic else
-        "On your microdata this checks the report's reading of Figure 2-22."))
