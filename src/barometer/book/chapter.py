@@ -21,6 +21,7 @@ and a Summary recaps microdata results only in the block whose title and note ``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -238,6 +239,25 @@ class Chapter:
         """``base`` cut into ``parts`` (see :meth:`barometer.disclosure.builders.Builder.split`); with
         ``exhaustive`` the parts cover the base by definition (checked on the data)."""
         return self.gate.builder.split(base, parts, exhaustive=exhaustive)
+
+    def split_exactly(self, whole, parts, *, lenient: bool = False) -> dict:
+        """Tell the output check that ``parts`` split ``whole`` exactly, as a reader knows from the
+        codebook: one answer each, a 0/1 item answered 0 or 1, a number of types 0 to 4, "entirely
+        or largely" = "entirely" + "an important part". :meth:`split` alone adds a remainder part
+        that the check must treat as unknown, so it would not add the parts up to the whole as a
+        reader does, and a hidden count could follow from a total while the check thinks it safe.
+        ``parts``: a mapping, or a sequence (numbered). Raises when the parts do not cover the
+        whole on the data; with ``lenient``, such parts are declared as an ordinary split instead.
+        Returns the parts, cut by ``whole``."""
+        named = dict(parts) if isinstance(parts, Mapping) else {str(i): p for i, p in enumerate(parts)}
+        exact = True
+        if lenient:
+            cover = np.zeros(len(whole.mask), dtype=int)
+            for part in named.values():
+                cover += part.mask
+            exact = np.array_equal(cover, whole.mask.astype(int))
+        cut = self.split(whole, named, exhaustive=exact)
+        return {k: cut[k] for k in named}
 
     def count(self, measure, **group):
         return self.gate.builder.count(measure, **group)

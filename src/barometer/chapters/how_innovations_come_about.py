@@ -583,16 +583,6 @@ def routing_table(ch, present: list, in_sector: dict) -> None:
 
 
 # ---------------------------------------------------------------------------- microdata: options by wave
-def split_exactly(ch, base, parts):
-    """``base`` cut by ``parts`` that cover it (the codes of a single-answer question, from the
-    codebook), declared as an exact partition of ``base``: ch.split adds a remainder that the
-    output check must treat as unknown, while anyone with the codebook knows it is empty (from a
-    base and all but one of its parts the last part follows). Checked: raises unless the parts
-    split the base exactly."""
-    cut = ch.split(base, parts, exhaustive=True)
-    return {k: cut[k] for k in parts}
-
-
 def question_options(ch, variable):
     """Per answer option of ``variable`` (codes from the codebook): who was asked and answered
     (the base) and who chose the option, as measures."""
@@ -601,7 +591,7 @@ def question_options(ch, variable):
         return {int(c.rsplit("_", 1)[1]): (ch.asked(c) & ch.where(c), ch.where(c, 1)) for c in cols}
     base = ch.asked(variable) & ch.where(variable)
     hits = {int(code): ch.where(variable, int(code)) for code in md.column(variable).codes}
-    split_exactly(ch, base, hits)  # one answer each: the options add up to the base
+    ch.split_exactly(base, hits)  # one answer each: the options add up to the base
     return {code: (base, hit) for code, hit in hits.items()}
 
 
@@ -716,7 +706,7 @@ def origin_by_size(ch, adjusted) -> tuple[pd.DataFrame, object]:
     short_names = origin_short(ch)
     pct_cols = [f"% {short_names[c]}" for c in SIZE_ORIGINS]
     inn_base = ch.where("innovated", 1) & ch.where("origin", list(SIZE_ORIGINS))
-    size_parts = split_exactly(ch, inn_base, {c: ch.where("origin", c) for c in SIZE_ORIGINS})
+    size_parts = ch.split_exactly(inn_base, {c: ch.where("origin", c) for c in SIZE_ORIGINS})
     all_sizes = {**ch.focus(), "size_class": SIZES}  # those with a size class
     size_n = ch.count(inn_base, **all_sizes)
     origin_n = {c: ch.count(size_parts[c], **all_sizes) for c in SIZE_ORIGINS}

@@ -551,26 +551,11 @@ def glue_md_data_view(ch) -> None:
         ch.glue("ch03_md_min_cell", ch.fixed(ch.min_cell))
 
 
-def split_exactly(ch, whole, parts) -> None:
-    """Tell the output check that ``parts`` (each within ``whole``) split it. ``ch.split`` always adds a
-    remainder part, and the check cannot know that it is empty (an item is answered 0 or 1, a number of
-    types is 0 to 4), so a hidden count could be worked out from a total while the check thinks it safe.
-    Where the parts cover the whole exactly, declare just them; otherwise fall back on ``ch.split``."""
-    parts = list(parts)
-    cover = np.zeros(len(whole.mask), dtype=int)
-    for p in parts:
-        cover += p.mask
-    if np.array_equal(cover, whole.mask.astype(int)):
-        ch.split(whole, {str(i): p for i, p in enumerate(parts)}, exhaustive=True)
-    else:
-        ch.split(whole, {str(i): p for i, p in enumerate(parts)})
-
-
 def but_for_nonresponse(ch, whole, part) -> None:
     """``whole`` is ``part`` plus those who left it unanswered. Where nobody did, an attacker would take
     the two as equal, and so does the output check (a count of one then tells the other)."""
     unanswered = whole.without(part)
-    split_exactly(ch, whole, [part, unanswered] if unanswered.n else [part])
+    ch.split_exactly(whole, [part, unanswered] if unanswered.n else [part], lenient=True)
 
 
 def type_measures(ch) -> SimpleNamespace:
@@ -586,7 +571,7 @@ def type_measures(ch) -> SimpleNamespace:
     but_for_nonresponse(ch, m.innovators, m.answered)
     for c in TYPES:
         but_for_nonresponse(ch, m.answered, m.asked[c])
-        split_exactly(ch, m.asked[c], [m.asked[c] & m.named[c], m.asked[c] & m.not_named[c]])
+        ch.split_exactly(m.asked[c], [m.asked[c] & m.named[c], m.asked[c] & m.not_named[c]], lenient=True)
     return m
 
 
@@ -744,9 +729,9 @@ def number_of_types(ch, m: SimpleNamespace) -> SimpleNamespace:
     nt.k = {k: ch.where(nt.types, k) for k in range(5)}
     nt.multi_2, nt.multi_3 = ch.where(nt.types, [2, 3, 4]), ch.where(nt.types, [3, 4])
     nt.by_number = {k: m.answered & nt.k[k] for k in range(5)}
-    split_exactly(ch, m.answered, nt.by_number.values())
-    split_exactly(ch, m.answered & nt.multi_2, [nt.by_number[k] for k in (2, 3, 4)])
-    split_exactly(ch, m.answered & nt.multi_3, [nt.by_number[k] for k in (3, 4)])
+    ch.split_exactly(m.answered, nt.by_number.values(), lenient=True)
+    ch.split_exactly(m.answered & nt.multi_2, [nt.by_number[k] for k in (2, 3, 4)], lenient=True)
+    ch.split_exactly(m.answered & nt.multi_3, [nt.by_number[k] for k in (3, 4)], lenient=True)
     return nt
 
 
@@ -823,7 +808,7 @@ def change_measures(ch, m: SimpleNamespace) -> SimpleNamespace:
     cm.both = m.answered & cm.answered  # innovators who answered both questions
     but_for_nonresponse(ch, m.answered, cm.both)
     but_for_nonresponse(ch, cm.answered, cm.both)
-    split_exactly(ch, cm.both, [cm.both & cm.level[d_] for d_ in (1, 2, 3)])
+    ch.split_exactly(cm.both, [cm.both & cm.level[d_] for d_ in (1, 2, 3)], lenient=True)
     for d_ in (1, 2, 3):
         but_for_nonresponse(ch, cm.answered & cm.level[d_], cm.both & cm.level[d_])
     return cm
@@ -835,12 +820,12 @@ def change_base(ch, m: SimpleNamespace, cm: SimpleNamespace, c: int):
     base = m.asked[c] & cm.answered
     with_t, without = base & m.named[c], base & m.not_named[c]
     but_for_nonresponse(ch, cm.both, base)
-    split_exactly(ch, base, [with_t, without])
+    ch.split_exactly(base, [with_t, without], lenient=True)
     for part in (with_t, without):
-        split_exactly(ch, part, [part & cm.level[d_] for d_ in (1, 2, 3)])
+        ch.split_exactly(part, [part & cm.level[d_] for d_ in (1, 2, 3)], lenient=True)
     for d_ in (1, 2, 3):
         but_for_nonresponse(ch, cm.both & cm.level[d_], base & cm.level[d_])
-        split_exactly(ch, base & cm.level[d_], [with_t & cm.level[d_], without & cm.level[d_]])
+        ch.split_exactly(base & cm.level[d_], [with_t & cm.level[d_], without & cm.level[d_]], lenient=True)
     return base, with_t, without
 
 
@@ -904,17 +889,17 @@ def change_by_spectrum(ch, m: SimpleNamespace, nt: SimpleNamespace, cm: SimpleNa
     labels = {k: ch.option("degree_of_change", k) for k in (1, 2, 3)}
     head = HEAD
     base = cm.both & ch.where(nt.types, [1, 2, 3, 4])
-    split_exactly(ch, cm.both, [base, cm.both & nt.k[0]])
+    ch.split_exactly(cm.both, [base, cm.both & nt.k[0]], lenient=True)
     column = {k: base & nt.k[k] for k in range(1, 5)}
     row_of = {d_: base & cm.level[d_] for d_ in (1, 2, 3)}
     cell = {(d_, k): column[k] & cm.level[d_] for d_ in (1, 2, 3) for k in range(1, 5)}
-    split_exactly(ch, base, column.values())
-    split_exactly(ch, base, row_of.values())
+    ch.split_exactly(base, column.values(), lenient=True)
+    ch.split_exactly(base, row_of.values(), lenient=True)
     for k in range(1, 5):
-        split_exactly(ch, column[k], [cell[d_, k] for d_ in (1, 2, 3)])
+        ch.split_exactly(column[k], [cell[d_, k] for d_ in (1, 2, 3)], lenient=True)
     for d_ in (1, 2, 3):
-        split_exactly(ch, row_of[d_], [cell[d_, k] for k in range(1, 5)])
-        split_exactly(ch, cm.both & cm.level[d_], [row_of[d_], cm.both & nt.k[0] & cm.level[d_]])
+        ch.split_exactly(row_of[d_], [cell[d_, k] for k in range(1, 5)], lenient=True)
+        ch.split_exactly(cm.both & cm.level[d_], [row_of[d_], cm.both & nt.k[0] & cm.level[d_]], lenient=True)
     for k in range(1, 5):  # a column is the innovators of that many types who also answered the degree of change
         but_for_nonresponse(ch, nt.by_number[k], column[k])
     but_for_nonresponse(ch, nt.by_number[0], cm.both & nt.k[0])

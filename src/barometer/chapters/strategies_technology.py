@@ -532,15 +532,6 @@ def claims_table(ch, testable, adjusted, small_pct, total_pct, small_min_n) -> p
 
 
 # ---------------------------------------------------------------------------- microdata part
-def exact_split(ch, whole, parts) -> None:
-    """Tell the output check that `parts` split `whole` exactly, as the codebook tells every
-    reader: whoever answered gave one of the listed answers, and "entirely or largely" is
-    "entirely" plus "important part". (`ch.split` keeps a rest the check cannot rule out, and
-    `ch.crosstab` counts a row's total as another measure than its base: without this the check
-    would not add the counts of a row up to its total as a reader does.)"""
-    ch.split(whole, {str(i): p for i, p in enumerate(parts)}, exhaustive=True)
-
-
 @dataclass
 class Parts:
     """The answers of the two questions as measures (rows and columns of the crosstabs), from the
@@ -558,7 +549,7 @@ def answer_parts(ch, tech_base) -> Parts:
     high = HIGH[ch.lang]
     high_parts = {high[0]: ch.where("technology_content", [1, 2]), high[1]: ch.where("technology_content", [3, 4])}
     for h, codes in zip(high, ([1, 2], [3, 4]), strict=True):
-        exact_split(ch, tech_base & high_parts[h], [tech_base & ch.where("technology_content", c) for c in codes])
+        ch.split_exactly(tech_base & high_parts[h], [tech_base & ch.where("technology_content", c) for c in codes])
     return Parts(strategy_parts, tech_parts, high_parts)
 
 
@@ -573,13 +564,13 @@ def crosstab(ch, base, answers, rows, levels=(), names=(), row_label="", **group
     "<answer> (%)" of each answer, and "total (n)". Every number of a row rests on the row's
     base itself, which its answers split exactly."""
     if isinstance(rows, dict):
-        exact_split(ch, base, [base & m for m in rows.values()])
+        ch.split_exactly(base, [base & m for m in rows.values()])
         row_specs = [(label, base & m, {}) for label, m in rows.items()]
     else:
         row_specs = [(name, base, {rows: level}) for name, level in zip(names, levels, strict=True)]
     out = []
     for label, row_base, g in row_specs:
-        exact_split(ch, row_base, [row_base & m for m in answers.values()])
+        ch.split_exactly(row_base, [row_base & m for m in answers.values()])
         cell = {**group, **g}
         row = {row_label: label}
         for answer, m in answers.items():
