@@ -344,12 +344,39 @@ def test_the_books_figures_are_numbered_apart_from_the_reports(site):
     assert len(set(numbers)) == len(numbers)  # one number, one figure
 
 
-def glued_in_prose(notebook: Path) -> set[str]:
-    """The glue names a notebook's markdown uses (roles and directives)."""
+CASE_BLOCK = re.compile(r"^(:{3,})\{case\}[ \t]+(\S+)[ \t]+([^\n]+)\n(.*?)^\1[ \t]*$", flags=re.M | re.S)
+
+
+def glued_in_prose(notebook: Path, executed: Path | None = None) -> set[str]:
+    """The glue names a notebook's markdown uses (roles and directives); with the ``executed``
+    chapter, only in the case blocks its glued words select (barometer.build.cases: the others
+    are not on the page)."""
     import nbformat
 
     md = "\n".join(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "markdown")
+    if executed is not None:
+        words = glued_words(executed)
+        md = CASE_BLOCK.sub(lambda m: m.group(4) if words.get(m.group(2)) in m.group(3).split() else "", md)
     return set(re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", md)) | set(re.findall(r"```\{glue(?::\w+)?\}\s+(\S+)", md))
+
+
+def glued_words(executed: Path) -> dict[str, str]:
+    """Each glued name of an executed chapter with its value as plain text."""
+    import ast
+
+    import nbformat
+
+    words = {}
+    for c in nbformat.read(executed, as_version=4).cells:
+        for o in c.get("outputs", []):
+            if "scrapbook" in o.get("metadata", {}):
+                text = next((v for k, v in o.get("data", {}).items() if k.endswith("text/plain")), "")
+                try:
+                    text = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    pass
+                words[o["metadata"]["scrapbook"]["name"]] = str(text).strip()
+    return words
 
 
 def glued_by_run(executed: Path) -> set[str]:
@@ -364,7 +391,8 @@ def glued_by_run(executed: Path) -> set[str]:
 def test_every_name_glued_in_the_prose_was_glued_by_the_run(site, stem):
     """Read from the executed chapter, so that names the code builds (f-strings) are checked too:
     a made-up name in the prose fails here whatever the code looks like."""
-    used = glued_in_prose(paths.NOTEBOOKS / f"{stem}.ipynb")
+    executed = edition_chapters(site) / f"{stem}.ipynb"
+    used = glued_in_prose(paths.NOTEBOOKS / f"{stem}.ipynb", executed)
     assert used, stem
-    missing = used - glued_by_run(edition_chapters(site) / f"{stem}.ipynb")
+    missing = used - glued_by_run(executed)
     assert missing == set(), f"{stem}: glued in prose but not by the run: {sorted(missing)}"

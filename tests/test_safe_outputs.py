@@ -251,3 +251,35 @@ def test_a_file_that_fails_validation_is_refused_before_any_kernel_starts(tmp_pa
     assert "did not pass validation" in proc.stderr and "innovated" in proc.stderr and "row 4" in proc.stderr
     assert not (out / "private" / "executed").exists(), "a chapter ran"
     assert seconds < 60
+
+
+REPEAT = """
+import json, os, sys
+from pathlib import Path
+os.cpu_count = lambda: 1  # (the build shared the work over the cores)
+from barometer.book.gate import render
+from barometer.disclosure.rules import Rules
+private = Path(sys.argv[1])
+rules = json.loads((private / "check" / "results.json").read_text())["rules"]
+outcome = render.solve(render.load_records(private / "gate"),
+                       Rules(min_cell=rules["threshold"], zeros_are_disclosive=rules["zeros_are_disclosive"],
+                             min_dof=rules["safe_dof_threshold"], digits=rules["statistic_digits"]))
+print(json.dumps({uid: d.status for uid, d in outcome.decisions.items()}))
+"""
+
+
+def test_another_build_of_the_edition_decides_every_value_alike(own):
+    """The edition's ledger solved again from its gate records, as another build would: in another
+    process, with another hash seed (sets iterate in another order), on one core, on a machine
+    that is as busy as the test run leaves it. Every value gets the status the build gave it: the
+    integer searches stop at a number of nodes, not after a number of seconds."""
+    private = own["private"]
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    done = subprocess.run([sys.executable, "-c", REPEAT, str(private)], env=env, capture_output=True, text=True,
+                          check=True)
+    again = json.loads(done.stdout.strip().splitlines()[-1])
+    built = pd.read_csv(private / "check" / "outputs.csv", dtype=str).set_index("value")["status"].to_dict()
+    assert set(again) == set(built)
+    differ = sorted(uid for uid in built if again[uid] != built[uid])
+    assert differ == [], f"{len(differ)} values decided otherwise, e.g. {differ[:5]}"
+    assert "suppressed" in set(built.values())

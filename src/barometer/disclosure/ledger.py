@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from barometer.disclosure import lp as searches
 from barometer.disclosure.lp import (
     OPTIMAL,
     UNBOUNDED,
@@ -93,6 +94,9 @@ class Outcome:
     #: cells that equal definitions would pin with nothing released, judged without them
     #: (see Ledger._beyond_protection)
     judged_without_synonyms: int = 0
+    #: integer searches stopped by the safety net's clock rather than by their node limit: where
+    #: there are any, another build (another machine, another load) may decide differently
+    clock_stops: int = 0
 
     def status(self, uid: str) -> str:
         return self.decisions[uid].status
@@ -576,12 +580,13 @@ class Ledger:
     @staticmethod
     def _run(function, batches: list, shared: tuple) -> list:
         """``function(local, indices)`` for every batch, over the machine's cores (forked
-        workers read ``shared``); the results in the order of ``batches``, whatever the cores."""
+        workers read ``shared``); the results in the order of ``batches``, whatever the cores.
+        The searches a worker's safety clock stopped are added to :data:`_FORKED_CLOCK_STOPS`."""
         import concurrent.futures as cf
         import multiprocessing
         import os
 
-        global _SHARED
+        global _SHARED, _FORKED_CLOCK_STOPS
         _SHARED = shared
         workers = min(os.cpu_count() or 1, len(batches))
         try:
@@ -589,8 +594,10 @@ class Ledger:
                 return [function(local, idx) for local, idx in batches]
             context = multiprocessing.get_context("fork")
             with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [pool.submit(function, local, idx) for local, idx in batches]
-                return [f.result() for f in futures]
+                futures = [pool.submit(_counting_clock_stops, function, local, idx) for local, idx in batches]
+                done = [f.result() for f in futures]
+            _FORKED_CLOCK_STOPS += sum(stops for _, stops in done)
+            return [result for result, _ in done]
         finally:
             _SHARED = None
 
@@ -623,8 +630,13 @@ class Ledger:
         return out
 
     # ------------------------------------------------------------------ attacker
-    def solve(self, *, time_limit: float = 10.0) -> Outcome:
+    def solve(self, *, time_limit: float | None = None) -> Outcome:
+        """Decide every value (see the class). Each integer search stops after
+        :data:`~barometer.disclosure.lp.NODE_LIMIT` nodes, so that two builds decide alike;
+        ``time_limit`` is only a safety net per search (default :data:`lp.SAFETY_SECONDS`)."""
+        time_limit = searches.SAFETY_SECONDS if time_limit is None else time_limit
         start = time.perf_counter()
+        stops_before = searches.clock_stops() + _FORKED_CLOCK_STOPS
         cells, holders, of_value = self._cells()
         self._skipped(cells)
         cells.update(self._implied(cells))
@@ -672,6 +684,7 @@ class Ledger:
         self._magnitudes(decisions, outcome)
         outcome.hidden_cells = set(cells) - released_keys()
         outcome.seconds = time.perf_counter() - start
+        outcome.clock_stops = searches.clock_stops() + _FORKED_CLOCK_STOPS - stops_before
         return outcome
 
     def _protect(self, local: frozenset, targets: list[Cell], cells: dict, released: set, holders, of_value,
@@ -939,6 +952,8 @@ def _answering_term(name: str) -> bool:
 
 
 _SHARED = None  # what the forked workers of Ledger._run read
+#: integer searches that a forked worker's safety clock stopped, over the life of this process
+_FORKED_CLOCK_STOPS = 0
 
 
 def _structural_batch(local: frozenset, indices: list[int]) -> list[bool]:
@@ -946,6 +961,13 @@ def _structural_batch(local: frozenset, indices: list[int]) -> list[bool]:
     # What exempts a cell from protection is decided without the synonyms (Ledger._synonyms).
     model = _CoverModel(ledger, local, cells, synonyms=False)
     return [model.structurally_zero(targets[i]) for i in indices]
+
+
+def _counting_clock_stops(function, local: frozenset, indices: list[int]) -> tuple:
+    """``function``'s result in a forked worker, with the searches its safety clock stopped there."""
+    before = searches.clock_stops()
+    result = function(local, indices)
+    return result, searches.clock_stops() - before
 
 
 def _protect_batch(local: frozenset, indices: list[int]) -> tuple[list, list[str], dict]:
@@ -1423,7 +1445,7 @@ class _CoverModel:
                 gone = moved(x)
                 exists, w = whole_solution([(t.reshape(1, -1), lo, hi),
                                             *self._milp_constraints(released - set(gone))],
-                                           self.nvar, min(time_limit, self.PLAN_SECONDS))
+                                           self.nvar, time_limit)
                 used += 1
                 if exists:
                     return gone, w, used
@@ -1432,15 +1454,15 @@ class _CoverModel:
                 lower[-1], upper[-1] = lo, hi
                 begin = completed(start) if start is not None and lo - 1e-7 <= t @ start <= hi + 1e-7 else None
                 x = cheapest_whole_solution(sparse.vstack([a_eq, a_ub]).tocsr(), lower, upper, cost, self.nvar,
-                                            time_limit=min(time_limit, self.PLAN_SECONDS), gap=self.PLAN_GAP,
+                                            time_limit=time_limit, gap=self.PLAN_GAP,
                                             start=begin)
                 used += 1
             if x is not None:
                 return moved(x), np.round(x[: self.nvar]), used
         return (moved(found[0][3]) if found else []), None, used
 
-    #: The integer search for a plan: how long, and how far from the cheapest it may stop.
-    PLAN_SECONDS, PLAN_GAP = 2.0, 0.2
+    #: How far from the cheapest plan the integer search may stop (it also stops at the node limit).
+    PLAN_GAP = 0.2
 
     def witnessed(self, target: Cell, released: set, points: list[np.ndarray] | None = None) -> bool:
         """Whether one of the whole, non-negative ``points`` (default: those found so far,

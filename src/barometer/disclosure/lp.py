@@ -16,6 +16,34 @@ from scipy import sparse
 
 OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
 
+#: How far an integer search may go: a number of branch-and-bound nodes. A limit in seconds
+#: would make the answer depend on the machine and its load (two builds of one own edition hid
+#: 52 and 177 counts on a busy machine); HiGHS, on one thread, does the same work for the same
+#: programme, so a node limit stops every build at the same point. Measured on the own-data
+#: fixture's ledger: no programme that finished under the old time limits needed more than 307
+#: nodes, two went on past 500 (64 s and 14 s on a busy machine), the slowest ones stall in
+#: the root node, which a node limit does not cut short (their root ends by itself, in seconds).
+NODE_LIMIT = 200
+#: Seconds after which a search stops anyway: a safety net far above any search the node limit
+#: leaves (a few seconds), never a budget. A search it stops is counted (clock_stops) and the
+#: output-checking report says that the edition may then differ between builds.
+SAFETY_SECONDS = 300.0
+
+_clock_stops = 0
+
+
+def clock_stops() -> int:
+    """How many integer searches of this process the safety net stopped so far."""
+    return _clock_stops
+
+
+def _ran(h) -> None:
+    """Run ``h`` and count a stop on the safety net."""
+    global _clock_stops
+    h.run()
+    if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+        _clock_stops += 1
+
 
 @dataclass
 class Solution:
@@ -82,18 +110,19 @@ class LinearProgramme:
         self._highs.changeRowBounds(i, self._lower[i], self._upper[i])
 
 
-def whole_solution_exists(blocks: list[tuple], nvar: int, time_limit: float = np.inf) -> bool | None:
+def whole_solution_exists(blocks: list[tuple], nvar: int, time_limit: float = SAFETY_SECONDS) -> bool | None:
     """Whether whole, non-negative ``x`` with ``lower <= a x <= upper`` for every ``(a, lower,
     upper)`` of ``blocks`` exists (see whole_solution)."""
     return whole_solution(blocks, nvar, time_limit)[0]
 
 
-def whole_solution(blocks: list[tuple], nvar: int, time_limit: float = np.inf) -> tuple[bool | None, np.ndarray | None]:
+def whole_solution(blocks: list[tuple], nvar: int,
+                   time_limit: float = SAFETY_SECONDS) -> tuple[bool | None, np.ndarray | None]:
     """Whether whole, non-negative ``x`` with ``lower <= a x <= upper`` for every ``(a, lower,
     upper)`` of ``blocks`` exists, and one if so (HiGHS's MIP solver, called directly: on the
     ledger's programmes it took 35 s where ``scipy.optimize.milp`` took 82 s for the same 67).
-    With no objective the search ends at the first whole solution. None: out of time without an
-    answer (the caller decides which way is safe)."""
+    With no objective the search ends at the first whole solution. None: no answer within
+    :data:`NODE_LIMIT` nodes (or the safety net's seconds); the caller decides which way is safe."""
     matrices, lower, upper = [], [], []
     for a, lo, hi in blocks:
         a = sparse.csr_matrix(a)
@@ -105,20 +134,21 @@ def whole_solution(blocks: list[tuple], nvar: int, time_limit: float = np.inf) -
     h = _solver(a, np.concatenate(lower) if lower else np.zeros(0), np.concatenate(upper) if upper else np.zeros(0),
                 nvar, whole=True)
     h.setOptionValue("time_limit", float(time_limit))
-    h.run()
+    _ran(h)
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal or h.getInfo().primal_solution_status == 2:
-        # (out of time, a whole solution found on the way answers the question too)
+        # (stopped early, a whole solution found on the way answers the question too)
         return True, np.round(np.asarray(h.getSolution().col_value))
     return (False if status == highspy.HighsModelStatus.kInfeasible else None), None
 
 
 def cheapest_whole_solution(a, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray, whole: int, *,
-                            time_limit: float, gap: float, start: np.ndarray | None = None) -> np.ndarray | None:
+                            gap: float, time_limit: float = SAFETY_SECONDS,
+                            start: np.ndarray | None = None) -> np.ndarray | None:
     """A non-negative ``x`` with ``lower <= a x <= upper`` whose first ``whole`` entries are whole
-    numbers, of cost within ``gap`` (relative) of the cheapest; None if none was found in
-    ``time_limit`` seconds. ``start``: a solution to begin from (the search then never comes
-    back empty-handed if it is one)."""
+    numbers, of cost within ``gap`` (relative) of the cheapest, or the cheapest found within
+    :data:`NODE_LIMIT` nodes; None if none was found. ``start``: a solution to begin from (the
+    search then never comes back empty-handed if it is one)."""
     nvar = a.shape[1]
     h = _solver(sparse.csr_matrix(a), lower, upper, nvar)
     h.changeColsIntegrality(whole, np.arange(whole, dtype=np.int32), np.ones(whole, dtype=np.uint8))
@@ -130,7 +160,7 @@ def cheapest_whole_solution(a, lower: np.ndarray, upper: np.ndarray, cost: np.nd
         h.setSolution(solution)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
-    h.run()
+    _ran(h)
     if h.getInfo().primal_solution_status != 2:
         return None
     return np.asarray(h.getSolution().col_value)
@@ -153,6 +183,7 @@ def _solver(a, lower: np.ndarray, upper: np.ndarray, nvar: int, *, lowest: float
     if whole:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * nvar
     h = highspy._Highs()
+    h.setOptionValue("mip_max_nodes", NODE_LIMIT)  # (the integer searches' deterministic limit)
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     # A small cut pool: on the ledger's largest programmes the root node's cut rounds, which

@@ -26,6 +26,7 @@ import pandas as pd
 
 from barometer import __version__
 from barometer.disclosure.ledger import Outcome
+from barometer.disclosure.lp import NODE_LIMIT
 from barometer.disclosure.rules import ACRO_STATUS, MICRODATA, RELEASED, SUPPRESSED, WITHHELD, Rules
 from barometer.disclosure.values import Value
 
@@ -96,11 +97,22 @@ def write(folder: Path, records: dict[str, dict], outcome: Outcome, rules: Rules
                "source": source_name, "parameters": parameters,
                "ledger": {"exposed_cells_found": outcome.exposed_found, "secondary_suppressions": outcome.secondary,
                           "magnitude_suppressions": outcome.magnitude, "integer_programmes": outcome.programmes,
-                          "seconds": round(outcome.seconds, 2), "unprotectable": outcome.unprotectable},
+                          "seconds": round(outcome.seconds, 2), "unprotectable": outcome.unprotectable,
+                          "node_limit": NODE_LIMIT, "clock_stops": outcome.clock_stops},
                "results": results}
     files["json"].write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
     files["html"].write_text(_page(table, payload), encoding="utf-8")
     return files
+
+
+def _repeatability(led: dict) -> str:
+    """Whether another build of the edition decides the same (see barometer.disclosure.lp)."""
+    if not led["clock_stops"]:
+        return (f"<p>Every integer search ended by itself or at its limit of {led['node_limit']} nodes: "
+                "another build of this edition from the same file decides every value the same way.</p>")
+    return (f"<p><strong>{led['clock_stops']} integer searches were stopped by the safety clock</strong> "
+            f"(not by their limit of {led['node_limit']} nodes): another build, on another machine or "
+            "under another load, may hide other counts. Each such search errs towards hiding more.</p>")
 
 
 def _page(table: pd.DataFrame, payload: dict) -> str:
@@ -130,6 +142,7 @@ def _page(table: pd.DataFrame, payload: dict) -> str:
         f"disclosive cells that the published numbers would have pinned down and hid "
         f"{led['secondary_suppressions']} more counts to protect them ({led['integer_programmes']} integer "
         f"programmes, {led['seconds']} s); {led['magnitude_suppressions']} means were hidden to protect sums.</p>",
+        _repeatability(led),
         by_rule.to_html(index=False, border=0), "<h3>Per chapter</h3>", per_chapter.to_html(index=False, border=0),
         "<h2>Every value</h2><table><thead><tr>"
         + "".join(f"<th>{esc(c)}</th>" for c in ["value", "kind", "what", "rests on", "status", "rule", "detail",
