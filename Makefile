@@ -85,6 +85,9 @@ edition: setup ## Build one edition: make edition SECTOR=Gemeente
 editions: setup ## Build every sector edition and the Dutch-label edition into _build/editions/
 	$(BIN)/barometer editions $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
+catalogues: book ## Update the Dutch message catalogues (locale/nl) from the book's English text
+	$(BIN)/barometer catalogue --lang nl
+
 test: setup browser ## Run the whole test suite
 	$(BIN)/python -m pytest $(ARGS)
 
@@ -119,4 +122,4 @@ clean: ## Remove the built site, executed chapters and caches (keeps .venv)
 distclean: clean ## Also remove .venv and vendored MathJax
 	rm -rf $(VENV) book/_static/mathjax
 
-.PHONY: help setup browser book pdf release edition editions test lint bench lab lock clean distclean
+.PHONY: help setup browser book pdf release edition editions catalogues test lint bench lab lock clean distclean

@@ -185,6 +185,20 @@ def test_dutch_labels_replace_english_ones(variant_site):
     assert "Gemeente" in text and "Municipality" not in text
 
 
+@pytest.mark.parametrize("stem", [*CHAPTERS, "key_findings"])
+def test_the_dutch_edition_tells_the_chapter_in_dutch_with_its_glued_numbers(variant_site, stem):
+    """The chapter's prose comes from the Dutch catalogue (barometer.build.translation): Dutch
+    section titles, no English ones, and the glued values of translated sentences filled in (a
+    glued value lost in translation would have been a warning, an error of this build)."""
+    page = chapter_page(variant_site, stem)
+    titles = [re.sub(r"<[^>]+>|#|¶", "", t).strip() for t in re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)]
+    if stem != "key_findings":
+        assert "In het kort" in titles and "Samenvatting" in titles, titles
+    assert not {"In brief", "Summary", "Overview", "Exercises", "References"} & set(titles), titles
+    assert "{glue" not in page
+    assert re.findall(r'<span class="pasted-text">([^<]*)</span>', page)
+
+
 def test_maths_is_vendored_and_no_script_loads_from_the_network(site):
     assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
     for page in html_pages(site):

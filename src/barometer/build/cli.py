@@ -125,6 +125,20 @@ def pdf_cmd(site, out, book_only) -> None:
                f"{report['seconds']} s; linked from {linked} pages of {site}")
 
 
+@main.command("catalogue")
+@click.option("--lang", default="nl", show_default=True, help="The language whose catalogues to update.")
+def catalogue_cmd(lang) -> None:
+    """Extract the book's messages (after `make book`) and update locale/<lang>'s catalogues."""
+    from barometer.build import translation
+
+    if not any(paths.CHAPTERS.glob("*.ipynb")):
+        _fail("no executed chapters: run `make book` first")
+    try:
+        translation.main(["--lang", lang])
+    except (RuntimeError, FileNotFoundError) as exc:
+        _fail(str(exc))
+
+
 @main.command("run")
 @click.argument("chapter")
 @click.option("-p", "--parameter", "pairs", multiple=True, nargs=2, metavar="NAME VALUE", help=PARAM_HELP)

@@ -564,6 +564,10 @@ def site_digest(project: Project) -> str:
     for extra in ("references.bib", "CITATION.cff"):
         if (project.root / extra).exists():
             files.append(project.root / extra)
+    # A translated edition reads the message catalogues (see barometer.build.translation).
+    config = yaml.safe_load((project.root / "_config.yml").read_text(encoding="utf-8")) or {}
+    for folder in ((config.get("sphinx") or {}).get("config") or {}).get("locale_dirs") or []:
+        files += sorted(Path(folder).rglob("*.po"))
     read = [f for f in dict.fromkeys(files) if not (f.name.startswith(".barometer") or "/exec-" in str(f))]
     return paths.files_digest(read, base=project.root)
 
@@ -720,6 +724,13 @@ def stage_sources(stage: Path, params: dict[str, Any], root: Path = paths.ROOT) 
             shutil.copyfile(root / name, stage / name)
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("html", {})["announcement"] = f"Edition with parameters: {describe_params(params)}"
+    lang = params.get("lang", "en")
+    if lang != "en":
+        from barometer.build import translation
+
+        # The prose through the message catalogues of locale/<lang> (the labels follow `lang` in code).
+        sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+        sphinx.update(translation.sphinx_config(lang, root))
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     book = stage / "book"
     if book.exists():

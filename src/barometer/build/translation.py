@@ -48,9 +48,9 @@ SPHINX_SETTINGS = {"gettext_compact": False, "gettext_uuid": False, "gettext_loc
 _MARKUP = re.compile(r"\{[\w:-]+\}`[^`]*`|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|https?://\S+", re.S)
 
 
-def translated_pages(root: Path = paths.ROOT) -> list[str]:
+def translated_pages() -> list[str]:
     """The pages whose prose goes through the catalogues, as Sphinx names them."""
-    chapters = [f"book/chapters/{p.stem}" for p in sorted((root / "notebooks").glob("*.ipynb"))]
+    chapters = [f"book/chapters/{p.stem}" for p in sorted(paths.NOTEBOOKS.glob("*.ipynb"))]
     return [*HAND_WRITTEN, *chapters]
 
 
@@ -69,8 +69,9 @@ def sphinx_config(lang: str, root: Path = paths.ROOT) -> dict:
 
 
 def extract(root: Path = paths.ROOT, *, work: Path | None = None) -> Path:
-    """Run Sphinx's gettext builder over the book (executed chapters as the site has them);
-    returns the folder of the ``.pot`` templates."""
+    """Run Sphinx's gettext builder over the book at ``root`` (the repository, or an edition's
+    stage; its executed chapters as the site has them); returns the folder of the ``.pot``
+    templates."""
     work = Path(work or tempfile.mkdtemp(prefix="barometer-gettext-"))
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
@@ -102,7 +103,7 @@ def update(templates: Path, lang: str, root: Path = paths.ROOT) -> dict[str, Cou
     from babel.messages import pofile
 
     out = {}
-    for page in translated_pages(root):
+    for page in translated_pages():
         pot = templates / f"{page}.pot"
         if not pot.exists():
             raise FileNotFoundError(f"{pot}: the gettext build wrote no template for {page}")

@@ -1,0 +1,67 @@
+"""The Dutch book's message catalogues (barometer.build.translation): in step with the English
+text, every message translated with its glued values, roles and code intact, and our own Dutch
+(no run of eight words taken from the report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages import pofile
+from conftest import edition_chapters
+
+from barometer.build import translation
+from barometer.data import paths
+
+REPORT = paths.ROOT.parent / "shared" / "seeds" / "002_b6b7eaeabf486543.txt"
+CATALOGUES = {page: translation.locale_folder() / "nl" / "LC_MESSAGES" / f"{page}.po"
+              for page in translation.translated_pages()}
+
+
+def messages(po: Path) -> dict[str, str]:
+    with po.open("rb") as f:
+        return {str(m.id): str(m.string or "") for m in pofile.read_po(f) if m.id}
+
+
+@pytest.mark.slow
+def test_the_catalogues_hold_exactly_the_messages_of_the_book(site, tmp_path):
+    """Extracted again from the built book (every case of every chapter included), the messages
+    are the catalogues' messages: none new (untranslated on the Dutch page), none stale."""
+    templates = translation.extract(edition_chapters(site).parent.parent, work=tmp_path / "gettext")
+    for page, po in CATALOGUES.items():
+        with (templates / f"{page}.pot").open("rb") as f:
+            wanted = {str(m.id) for m in pofile.read_po(f) if m.id and translation.needs_translation(str(m.id))}
+        have = set(messages(po))
+        assert wanted - have == set(), f"{page}: not in the catalogue (run `make catalogues`): {sorted(wanted - have)[:3]}"
+        assert have - wanted == set(), f"{page}: stale messages (run `make catalogues`): {sorted(have - wanted)[:3]}"
+
+
+@pytest.mark.parametrize("page", list(CATALOGUES))
+def test_every_message_is_translated_and_keeps_its_markup(page):
+    assert translation.problems(CATALOGUES[page]) == []
+
+
+def test_the_check_finds_what_it_says(tmp_path):
+    po = tmp_path / "x.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "A {glue:text}`k` rate and `code`."\nmsgstr "Een percentage en `code`."\n\n'
+                  'msgid "Fine."\nmsgstr ""\n\n#, fuzzy\nmsgid "Old."\nmsgstr "Oud."\n', encoding="utf-8")
+    found = translation.problems(po)
+    assert [f.split(":")[0] for f in found] == ["markup changed", "untranslated", "fuzzy"]
+    assert translation.needs_translation("{glue:text}`ch02_rate`") is False
+    assert translation.needs_translation("Total") is True
+
+
+@pytest.mark.skipif(not REPORT.exists(), reason="the report's text is not beside the repository")
+def test_the_dutch_is_our_own_no_run_of_eight_words_from_the_report():
+    """Quotations the English already holds (questionnaire wording, the report's terms) are
+    exempt: a run that also occurs in the English message is carried over, not taken."""
+    report = REPORT.read_text(encoding="utf-8")
+    taken = []
+    for page, po in CATALOGUES.items():
+        for msgid, msgstr in messages(po).items():
+            quoted = set(translation.shared_runs(msgid, report))
+            taken += [(page, run) for run in translation.shared_runs(msgstr, report) if run not in quoted]
+    assert taken == [], taken[:5]
+    assert translation.shared_runs("het aandeel organisaties dat een innovatie invoerde steeg sterk in",
+                                   "in 2025 steeg het aandeel organisaties dat een innovatie invoerde steeg sterk in")
