@@ -190,7 +190,13 @@ def test_the_dutch_edition_tells_the_chapter_in_dutch_with_its_glued_numbers(var
     """The chapter's prose comes from the Dutch catalogue (barometer.build.translation): Dutch
     section titles, no English ones, and the glued values of translated sentences filled in (a
     glued value lost in translation would have been a warning, an error of this build)."""
+    import nbformat
+
     page = chapter_page(variant_site, stem)
+    english = next(c.source for c in nbformat.read(paths.NOTEBOOKS / f"{stem}.ipynb", as_version=4).cells
+                   if c.cell_type == "markdown" and c.source.startswith("# ")).splitlines()[0][2:].strip()
+    title = re.sub(r"<[^>]+>|#|¶", "", re.search(r"<h1[^>]*>(.*?)</h1>", page, flags=re.S).group(1)).strip()
+    assert title and title != english, f"{stem}: the title stayed English ({english!r})"
     titles = [re.sub(r"<[^>]+>|#|¶", "", t).strip() for t in re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)]
     if stem != "key_findings":
         assert "In het kort" in titles and "Samenvatting" in titles, titles

@@ -45,9 +45,10 @@ def test_the_check_finds_what_it_says(tmp_path):
     po = tmp_path / "x.po"
     po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
                   'msgid "A {glue:text}`k` rate and `code`."\nmsgstr "Een percentage en `code`."\n\n'
-                  'msgid "Fine."\nmsgstr ""\n\n#, fuzzy\nmsgid "Old."\nmsgstr "Oud."\n', encoding="utf-8")
+                  'msgid "Fine."\nmsgstr ""\n\n#, fuzzy\nmsgid "Old."\nmsgstr "Oud."\n\n'
+                  'msgid "2. Title"\nmsgstr "2. Titel"\n\nmsgid "3. Title"\nmsgstr "3\\\\. Titel"\n', encoding="utf-8")
     found = translation.problems(po)
-    assert [f.split(":")[0] for f in found] == ["markup changed", "untranslated", "fuzzy"]
+    assert [f.split(":")[0] for f in found] == ["markup changed", "untranslated", "fuzzy", "numbered title not escaped (write 2\\. ...)"]
     assert translation.needs_translation("{glue:text}`ch02_rate`") is False
     assert translation.needs_translation("Total") is True
 

@@ -728,9 +728,13 @@ def stage_sources(stage: Path, params: dict[str, Any], root: Path = paths.ROOT) 
     if lang != "en":
         from barometer.build import translation
 
-        # The prose through the message catalogues of locale/<lang> (the labels follow `lang` in code).
+        # The prose through the message catalogues of locale/<lang> (the labels follow `lang` in
+        # code), copied into the stage: Sphinx compiles them there, not in the repository.
+        catalogues = translation.locale_folder(stage) / lang
+        shutil.rmtree(catalogues, ignore_errors=True)
+        shutil.copytree(translation.locale_folder(root) / lang, catalogues, ignore=shutil.ignore_patterns("*.mo"))
         sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
-        sphinx.update(translation.sphinx_config(lang, root))
+        sphinx.update(translation.sphinx_config(lang, stage))
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     book = stage / "book"
     if book.exists():

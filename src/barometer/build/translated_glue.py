@@ -1,4 +1,4 @@
-"""Glued numbers inside translated sentences.
+"""Glued numbers and section anchors in translated pages.
 
 Sphinx translates a page by parsing each translated message (from a ``.po`` catalogue) as a small
 document of its own and putting it in place of the original paragraph. MyST-NB resolves a
@@ -11,6 +11,13 @@ message), leaves a pending reference to the page being read instead. MyST-NB's o
 (``ReplacePendingGlueReferences``, which serves glue from other pages) fills it in after the
 translation step, from the glue data the page's notebook left in the build folder, with the same
 format specification. A page that is not translated takes MyST-NB's path unchanged.
+
+Section anchors: Sphinx translates a heading by parsing it as a small document too, and MyST, at
+the end of every parse, stores that document's heading slugs as the page's. After the last
+translated heading the page knew one slug, the Dutch one, and every link to an English anchor
+(``03_innovation_types.ipynb#the-innovation-spectrum``) failed. The page's own slugs are kept
+across the translation step (the section ids Sphinx keeps are the English ones), so that a link
+reaches the same section in every language.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from __future__ import annotations
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
 from myst_nb.ext.glue.utils import PendingGlueReference
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.i18n import Locale
 
 
 class GlueTextInTranslations(PasteTextRole):
@@ -32,7 +41,31 @@ class GlueTextInTranslations(PasteTextRole):
         return [ref], []
 
 
+class KeepSlugs(SphinxTransform):
+    """Before the translation step: note the page's heading slugs (MyST's, English)."""
+
+    default_priority = Locale.default_priority - 1
+
+    def apply(self, **kwargs) -> None:
+        slugs = self.env.metadata.get(self.env.docname, {}).get("myst_slugs")
+        if slugs is not None:
+            self.env.temp_data["barometer_slugs"] = dict(slugs)
+
+
+class RestoreSlugs(SphinxTransform):
+    """After it: the page's slugs as they were (see the module docstring)."""
+
+    default_priority = Locale.default_priority + 1
+
+    def apply(self, **kwargs) -> None:
+        slugs = self.env.temp_data.pop("barometer_slugs", None)
+        if slugs is not None:
+            self.env.metadata[self.env.docname]["myst_slugs"] = slugs
+
+
 def setup(app) -> dict:
-    """Replace MyST-NB's ``glue:text`` role (load after ``myst_nb``)."""
+    """Replace MyST-NB's ``glue:text`` role (load after ``myst_nb``); keep the anchors."""
     app.add_role_to_domain("glue", "text", GlueTextInTranslations(), override=True)
+    app.add_transform(KeepSlugs)
+    app.add_transform(RestoreSlugs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

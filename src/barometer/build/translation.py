@@ -196,6 +196,10 @@ def problems(po: Path) -> list[str]:
             found.append(f"fuzzy: {msgid[:70]!r}")
         elif kept_markup(msgid) != kept_markup(msgstr):
             found.append(f"markup changed: {msgid[:70]!r}")
+        elif re.match(r"\d+\. ", msgstr):
+            # Sphinx parses a translated title on its own: "2. Hoeveel ..." would be a list item
+            # there, and the page would keep its English title.
+            found.append(f"numbered title not escaped (write 2\\. ...): {msgstr[:70]!r}")
     return found
 
 
