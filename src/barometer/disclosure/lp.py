@@ -20,9 +20,10 @@ OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
 #: would make the answer depend on the machine and its load (two builds of one own edition hid
 #: 52 and 177 counts on a busy machine); HiGHS, on one thread, does the same work for the same
 #: programme, so a node limit stops every build at the same point. Measured on the own-data
-#: fixture's ledger: no programme that finished under the old time limits needed more than 307
-#: nodes, two went on past 500 (64 s and 14 s on a busy machine), the slowest ones stall in
-#: the root node, which a node limit does not cut short (their root ends by itself, in seconds).
+#: fixture's ledger (3,035 searches, one process): no search that finished under the old limits
+#: of 2 and 10 s needed more than 307 nodes; at 200, six stop at the limit (the longest after
+#: 42 s on a busy machine), and the ones that used to stall in the root node finish there by
+#: themselves (within 5 s). A search stopped at the limit counts the cell as pinned down.
 NODE_LIMIT = 200
 #: Seconds after which a search stops anyway: a safety net far above any search the node limit
 #: leaves (a few seconds), never a budget. A search it stops is counted (clock_stops) and the
