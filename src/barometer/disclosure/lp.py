@@ -23,7 +23,8 @@ OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
 #: fixture's ledger (3,035 searches, one process): no search that finished under the old limits
 #: of 2 and 10 s needed more than 307 nodes; at 200, six stop at the limit (the longest after
 #: 42 s on a busy machine), and the ones that used to stall in the root node finish there by
-#: themselves (within 5 s). A search stopped at the limit counts the cell as pinned down.
+#: themselves (within 5 s). A check stopped at the limit counts the cell as pinned down (the
+#: safe side); a plan stopped there keeps the cheapest whole plan found, or the fractional one.
 NODE_LIMIT = 200
 #: Seconds after which a search stops anyway: a safety net far above any search the node limit
 #: leaves (a few seconds), never a budget. A search it stops is counted (clock_stops) and the
