@@ -203,6 +203,12 @@ def test_the_dutch_edition_tells_the_chapter_in_dutch_with_its_glued_numbers(var
     assert not {"In brief", "Summary", "Overview", "Exercises", "References"} & set(titles), titles
     assert "{glue" not in page
     assert re.findall(r'<span class="pasted-text">([^<]*)</span>', page)
+    # the sidebar's part captions too (the table of contents is inserted after the translation step)
+    import yaml
+
+    english = {part["caption"] for part in yaml.safe_load((paths.ROOT / "_toc.yml").read_text())["parts"]}
+    shown = set(re.findall(r'class="caption-text">([^<]*)<', page))
+    assert shown and not english & shown, english & shown
 
 
 def test_maths_is_vendored_and_no_script_loads_from_the_network(site):

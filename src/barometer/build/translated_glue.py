@@ -18,6 +18,11 @@ translated heading the page knew one slug, the Dutch one, and every link to an E
 (``03_innovation_types.ipynb#the-innovation-spectrum``) failed. The page's own slugs are kept
 across the translation step (the section ids Sphinx keeps are the English ones), so that a link
 reaches the same section in every language.
+
+Table-of-contents captions: jupyter-book's table of contents (sphinx-external-toc) puts the
+toctrees into the root page after the translation step, so their captions ("Climate and
+conditions") stayed English in the sidebar of every page although the catalogue translates them.
+They are translated from the root page's catalogue once inserted.
 """
 
 from __future__ import annotations
@@ -63,9 +68,33 @@ class RestoreSlugs(SphinxTransform):
             self.env.metadata[self.env.docname]["myst_slugs"] = slugs
 
 
+class TranslateTocCaptions(SphinxTransform):
+    """After sphinx-external-toc's InsertToctrees (priority 100): the captions from the catalogue."""
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        from os import path
+
+        from sphinx import addnodes
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        toctrees = [t for t in self.document.findall(addnodes.toctree) if t.get("caption")]
+        if not toctrees or not self.config.language or self.config.language == "en":
+            return
+        dirs = [path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if found:
+            for toctree in toctrees:
+                toctree["caption"] = catalog.gettext(toctree["caption"])
+
+
 def setup(app) -> dict:
     """Replace MyST-NB's ``glue:text`` role (load after ``myst_nb``); keep the anchors."""
     app.add_role_to_domain("glue", "text", GlueTextInTranslations(), override=True)
     app.add_transform(KeepSlugs)
     app.add_transform(RestoreSlugs)
+    app.add_transform(TranslateTocCaptions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
