@@ -23,6 +23,7 @@ glued value alone, code, maths) is not a message to translate.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -38,6 +39,7 @@ from barometer.data import paths
 LOCALE = "locale"
 LANGUAGES = ("nl",)
 LANGUAGE_NAMES = {"nl": "Dutch"}
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 #: The book's hand-written pages; the chapters are the notebooks (book/chapters/<stem>).
 HAND_WRITTEN = ("book/index", "book/about", "book/appendices/methods", "book/appendices/cite",
                 "book/appendices/references")
@@ -120,9 +122,8 @@ def update(templates: Path, lang: str, root: Path = paths.ROOT) -> dict[str, Cou
         else:
             catalogue = template
             catalogue.locale = lang  # type: ignore[assignment]
-        # (no dates in the file: an unchanged catalogue stays byte for byte the same)
-        catalogue.creation_date = catalogue.revision_date = template.creation_date.replace(
-            year=2026, month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        # (one fixed date, not today's: an unchanged catalogue stays byte for byte the same)
+        catalogue.creation_date = catalogue.revision_date = FIXED_DATE
         catalogue.project, catalogue.version = "Barometer", ""
         catalogue.fuzzy = False  # (the header: Babel marks a fresh template's header fuzzy)
         catalogue.header_comment = (f"# {LANGUAGE_NAMES[lang]} messages of the Barometer book: {page}.\n"
