@@ -66,7 +66,7 @@ $(AXE): | $(STAMP)
 	cp $(VENV)/axe-pkg/package/axe.min.js $@
 	@rm -rf $(VENV)/axe-pkg
 
-book: setup ## Execute the chapters that changed and build the site into _build/html
+book: setup ## Execute the chapters that changed and build the site (English in _build/html, Dutch in _build/html/nl)
 	$(BIN)/barometer build $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 	@echo "open _build/html/index.html"
 
@@ -82,7 +82,7 @@ edition: setup ## Build one edition: make edition SECTOR=Gemeente
 	@test -n "$(SECTOR)" || { echo "usage: make edition SECTOR=Gemeente"; exit 2; }
 	$(BIN)/barometer build -p sector "$(SECTOR)" --out _build/editions/$(SECTOR) $(ARGS)
 
-editions: setup ## Build every sector edition and the Dutch-label edition into _build/editions/
+editions: setup ## Build every sector edition into _build/editions/
 	$(BIN)/barometer editions $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
 catalogues: book ## Update the Dutch message catalogues (locale/nl) from the book's English text

@@ -2,10 +2,13 @@
 
 Measured on a temporary copy of the project so that the real site and caches are untouched:
 
-- clean build: ``barometer build`` with no executed chapters and no site;
+- clean build: ``barometer build`` with no executed chapters and no site (the book in English and
+  in Dutch, ``_build/html`` and ``_build/html/nl``);
+- clean English edition: ``barometer build --out DIR``, the book in one language (what an own
+  edition is compared with);
 - no-change rebuild: the same command again;
 - one-chapter change: a sentence of one chapter's source edited, then the same command;
-- all editions: ``barometer editions`` (every sector and the Dutch-label book);
+- all editions: ``barometer editions`` (every sector);
 - PDF: ``barometer pdf`` on the clean build's site (the book and every page), and the book's size;
 - own edition: ``barometer build -p source FILE --out DIR`` on the own-data test fixture (execution,
   the output check's ledger and rendering, the site), cold, beside the clean synthetic build;
@@ -78,8 +81,11 @@ def main() -> None:
         env = {**os.environ, "BAROMETER_ROOT": str(copy), "MPLBACKEND": "Agg"}
         build = [str(BIN / "barometer"), "build", "--no-progress"]
         clean = timed(build, env, copy, "clean")
-        rows.append(("clean build (barometer build)", clean,
-                     f"target <= 60 s and <= 0.5 x baseline; peak {PEAK['clean']:.0f} MB"))
+        rows.append(("clean build, English and Dutch (barometer build)", clean,
+                     f"target <= 0.8 x baseline; peak {PEAK['clean']:.0f} MB"))
+        english = timed([*build, "--out", str(Path(tmp) / "english")], env, copy, "english")
+        rows.append(("clean English edition (barometer build --out)", english,
+                     f"one language; peak {PEAK['english']:.0f} MB"))
         pdf_out = Path(tmp) / "pdf"
         printed = timed([str(BIN / "barometer"), "pdf", "--site", str(copy / "_build" / "html"), "--out", str(pdf_out)],
                         env, copy, "pdf")
@@ -91,7 +97,7 @@ def main() -> None:
                    "--no-progress"]
         own = timed(own_cmd, env, copy, "own")
         rows.append(("own edition (output check included)", own,
-                     f"target <= 1.5 x clean build ({own / clean:.2f} x); peak {PEAK['own']:.0f} MB"))
+                     f"target <= 1.5 x the clean English edition ({own / english:.2f} x); peak {PEAK['own']:.0f} MB"))
         nochange = timed(build, env, copy, "nochange")
         rows.append(("no-change rebuild", nochange, f"target <= 5 s; peak {PEAK['nochange']:.0f} MB"))
         edit_one_chapter(copy)
@@ -99,7 +105,7 @@ def main() -> None:
         rows.append(("one-chapter change", one, f"one notebook re-executed; peak {PEAK['one']:.0f} MB"))
         editions = [str(BIN / "barometer"), "editions", "--no-progress", "--out", str(Path(tmp) / "editions")]
         all_editions = timed(editions, env, copy, "editions")
-        rows.append(("all editions (9 sectors + nl)", all_editions, f"target <= 300 s; peak {PEAK['editions']:.0f} MB"))
+        rows.append(("all editions (9 sectors)", all_editions, f"target <= 300 s; peak {PEAK['editions']:.0f} MB"))
         # The baseline starts as cold as the clean build did: without the caches of validated
         # data, highlighted code and drawn figures that the builds above have filled.
         shutil.rmtree(copy / "_build" / "cache", ignore_errors=True)
@@ -126,8 +132,8 @@ def main() -> None:
         "| measurement | seconds | note |",
         "|---|---:|---|",
         *[f"| {name} | {sec:.1f} | {note} |" for name, sec, note in rows],
-        f"| ratio clean / baseline | {clean / baseline:.2f} | target <= 0.5 |",
-        f"| ratio own edition / clean build | {own / clean:.2f} | target <= 1.5 |",
+        f"| ratio clean (both languages) / baseline (English) | {clean / baseline:.2f} | target <= 0.8 |",
+        f"| ratio own edition / clean English edition | {own / english:.2f} | target <= 1.5 |",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -59,9 +59,10 @@ def executed_text(project: Project, stem: str) -> str:
     )
 
 
-def build_edition(tmp_path_factory, name: str, params: dict):
-    """Build the book with ``params`` into a temporary edition folder; yields its site, then
-    removes the edition."""
+def build_edition(tmp_path_factory, name: str, params: dict, languages: tuple[str, ...] | None = None):
+    """Build the book with ``params`` (in ``languages``, the first in the site's root, each
+    other in its folder) into a temporary edition folder; yields its site, then removes the
+    edition."""
     import os
 
     ready = os.environ.get("BAROMETER_TEST_SITE")  # developers: reuse a built site (browser tests)
@@ -69,15 +70,18 @@ def build_edition(tmp_path_factory, name: str, params: dict):
         yield Path(ready)
         return
     out = tmp_path_factory.mktemp(name) / "edition"
-    build(params, out=out, progress=False)
+    build(params, out=out, progress=False, languages=languages)
     yield out / "site"
     shutil.rmtree(out, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The default book (synthetic data, 2025, English), built into a temporary edition."""
-    yield from build_edition(tmp_path_factory, "site", {})
+    """The default book (synthetic data, 2025) as ``make book`` builds it: English, and Dutch
+    in its ``nl/`` folder, built into a temporary edition."""
+    from barometer.build import translation
+
+    yield from build_edition(tmp_path_factory, "site", {}, ("en", *translation.LANGUAGES))
 
 
 def edition_chapters(site: Path) -> Path:

@@ -333,5 +333,99 @@ def test_the_books_own_sphinx_extension_is_an_input_of_the_site():
     from barometer.data import paths as barometer_paths
 
     own = barometer_paths.PACKAGE / "build" / "sphinx_ext.py"
-    assert _extension_files({"extra_extensions": ["barometer.build.sphinx_ext", "sphinx_copybutton"]}) == [own]
+    found = _extension_files({"extra_extensions": ["barometer.build.sphinx_ext", "sphinx_copybutton"]})
+    build = barometer_paths.PACKAGE / "build"
+    assert found[0] == own and all(f.is_relative_to(build) for f in found)
+    # what it sets up: the language switch's module, template and stylesheet among them
+    for part in ("language_switch.py", "templates/language-switch.html", "static/language-switch.css"):
+        assert build / part in found, part
     assert own in _layout_files(Project.at(barometer_paths.ROOT))
+
+
+def with_language_parameter(project) -> None:
+    """A third chapter that fails in any language but English (its ``lang`` parameter)."""
+    make_notebook(project.notebooks / "03_lang.ipynb", "assert lang == 'en', 'not English'\nprint('lang', lang)",
+                  parameters='lang = "en"')
+
+
+def test_the_book_in_two_languages_is_one_site_with_a_switch_on_every_page(mini_project):
+    """The translation is built beside the book and published in its ``nl/`` folder; each page
+    links the same page in the other language; nothing changed, nothing is rebuilt."""
+    import yaml
+
+    config = yaml.safe_load((mini_project.root / "_config.yml").read_text())
+    config["sphinx"]["config"]["barometer_other_languages"] = {"nl": "nl/"}  # as the book's _config.yml
+    config["sphinx"]["extra_extensions"] = ["barometer.build.sphinx_ext"]
+    (mini_project.root / "_config.yml").write_text(yaml.safe_dump(config))
+    report, rebuilt = build({"label": "site"}, project=mini_project, languages=("en", "nl"), progress=False)
+    site = mini_project.html
+    assert rebuilt and (site / "index.html").exists() and (site / "nl" / "index.html").exists()
+    assert sorted(report.executed) == ["01_a", "01_a (nl)", "02_b", "02_b (nl)"]
+    for page in ("book/index.html", "book/chapters/01_a.html"):
+        english, dutch = (site / page).read_text(), (site / "nl" / page).read_text()
+        assert '<html lang="nl"' in dutch and '<html lang="en"' in english
+        depth = "../" * page.count("/")
+        assert f'href="{depth}nl/{page}" hreflang="nl" lang="nl"' in english
+        assert f'href="{depth}../{page}" hreflang="en" lang="en"' in dutch
+        assert f'<link rel="alternate" hreflang="nl" href="{depth}nl/{page}" />' in english
+    assert "label site" in (site / "nl" / "book" / "chapters" / "01_a.html").read_text()
+    report, rebuilt = build({"label": "site"}, project=mini_project, languages=("en", "nl"), progress=False)
+    assert report.executed == [] and rebuilt is False
+
+
+def test_a_failure_in_one_language_keeps_both_languages_previous_site(mini_project):
+    import yaml
+
+    config = yaml.safe_load((mini_project.root / "_config.yml").read_text())
+    config["sphinx"]["extra_extensions"] = ["barometer.build.sphinx_ext"]  # (the Dutch half's switch)
+    (mini_project.root / "_config.yml").write_text(yaml.safe_dump(config))
+    build({}, project=mini_project, languages=("en", "nl"), progress=False)
+    before = {p: p.read_bytes() for p in mini_project.html.rglob("*.html")}
+    assert any(p.is_relative_to(mini_project.html / "nl") for p in before)
+    with_language_parameter(mini_project)
+    with pytest.raises(BuildError, match=r"03_lang.*not English"):
+        build({}, project=mini_project, languages=("en", "nl"), progress=False)
+    after = {p: p.read_bytes() for p in mini_project.html.rglob("*.html")}
+    assert after == before
+    assert not list(mini_project.html.parent.glob(".html-new-*"))  # nothing half-written beside it
+
+
+def test_an_edition_in_one_language_has_no_language_switch(mini_project, tmp_path):
+    from barometer.build.pipeline import stage_sources
+
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    stage_sources(stage, {"lang": "nl"}, mini_project.root)
+    import yaml
+
+    config = yaml.safe_load((stage / "_config.yml").read_text())["sphinx"]["config"]
+    assert "barometer_other_languages" not in config and config["language"] == "nl"
+
+
+@pytest.mark.parametrize(("page", "folder", "expected"), [
+    ("index", "nl/", "nl/index.html"),
+    ("book/chapters/02_x", "nl/", "../../nl/book/chapters/02_x.html"),
+    ("book/about", "../", "../../book/about.html"),
+    ("index", "../", "../index.html"),
+])
+def test_the_same_page_in_another_language(page, folder, expected):
+    from barometer.build.language_switch import same_page
+
+    assert same_page(page, folder) == expected
+
+
+def test_the_default_book_refuses_a_language_of_its_own():
+    with pytest.raises(BuildError, match="every language.*--out"):
+        build({"lang": "nl"}, progress=False)
+
+
+def test_the_books_configuration_links_every_language_it_is_built_in():
+    """The English book's switch comes from ``_config.yml``; the languages built beside it from
+    :data:`barometer.build.translation.LANGUAGES`: the two must agree."""
+    import yaml
+
+    from barometer.build import translation
+    from barometer.data import paths
+
+    config = yaml.safe_load((paths.ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    assert config["barometer_other_languages"] == {lang: f"{lang}/" for lang in translation.LANGUAGES}

@@ -42,7 +42,7 @@ from typing import Any
 import yaml
 
 from barometer.book.parameters import DEFAULTS
-from barometer.build import reader_view
+from barometer.build import language_switch, reader_view
 from barometer.data import paths
 
 #: Parameters every chapter notebook accepts, with their defaults (barometer.book.parameters).
@@ -525,8 +525,12 @@ def _layout_files(project: Project) -> list[Path]:
 
 def _extension_files(sphinx: dict) -> list[Path]:
     """The source of each Sphinx extension the configuration names that lives in this package
-    (``barometer.build.sphinx_ext``): it shapes every page, and Sphinx re-reads no page when only an
-    extension changed. (Extensions from installed packages change with the lock.)"""
+    (``barometer.build.sphinx_ext``), with the files it names as its own (``SITE_INPUTS``: the
+    modules it sets up, its templates and stylesheets): they shape every page, and Sphinx re-reads
+    no page when only an extension changed. (Extensions from installed packages change with the
+    lock.)"""
+    import importlib
+
     names = sphinx.get("extra_extensions") or []
     found = []
     for name in [names] if isinstance(names, str) else names:
@@ -535,6 +539,7 @@ def _extension_files(sphinx: dict) -> list[Path]:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.origin:
             found.append(Path(spec.origin))
+            found += getattr(importlib.import_module(name), "SITE_INPUTS", [])
     return found
 
 
@@ -572,12 +577,36 @@ def site_digest(project: Project) -> str:
     return paths.files_digest(read, base=project.root)
 
 
-def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> bool:
-    """Build the site into a work folder and swap it in; False when already up to date."""
+def build_book(project: Project, *, force: bool = False, quiet: bool = True,
+               translations: dict[str, Project] | None = None) -> bool:
+    """Build the site into a work folder and swap it in; False when already up to date.
+
+    ``translations`` (language -> project) are the same book in other languages: each is built
+    in its own work folder, at the same time, and published in the site's ``<language>/``
+    folder; the languages are swapped in together, so that a reader never meets one language's
+    new pages beside the other's old ones."""
+    translations = translations or {}
     digest = site_digest(project)
+    if translations:
+        digest = _sha256("".join([digest, *(f"{lang}:{site_digest(p)}" for lang, p in sorted(translations.items()))]).encode())
     stamp = project.html / SITE_STAMP
     if not force and stamp.exists() and json.loads(stamp.read_text())["digest"] == digest:
         return False
+    projects = [project, *translations.values()]
+    if len(projects) == 1:
+        built = [_sphinx_build(project, quiet)]
+    else:  # two Sphinx processes side by side: each is mostly one core's work
+        with cf.ThreadPoolExecutor(max_workers=len(projects)) as pool:
+            futures = [pool.submit(_sphinx_build, p, quiet) for p in projects]
+            cf.wait(futures)
+            built = [f.result() for f in futures]
+    _swap_in(built[0], project.html, dict(zip(translations, built[1:], strict=True)))
+    (project.html / SITE_STAMP).write_text(json.dumps({"digest": digest}))
+    return True
+
+
+def _sphinx_build(project: Project, quiet: bool) -> Path:
+    """Run ``jupyter-book build`` for one project into its work folder; the built site's path."""
     marker = project.work / ".failed"
     layout = project.work / ".layout"
     output = project.work / WORK_OUTPUT
@@ -616,20 +645,26 @@ def build_book(project: Project, *, force: bool = False, quiet: bool = True) -> 
         )
     marker.unlink(missing_ok=True)
     output.write_text(_listing(built))
-    _swap_in(built, project.html)
-    (project.html / SITE_STAMP).write_text(json.dumps({"digest": digest}))
-    return True
+    return built
 
 
-def _swap_in(built: Path, target: Path) -> None:
-    """Replace ``target`` by a copy of ``built`` so that a reader never sees half a site."""
+def _swap_in(built: Path, target: Path, inside: dict[str, Path] | None = None) -> None:
+    """Replace ``target`` by a copy of ``built`` (with each site of ``inside`` copied into its
+    sub-folder) so that a reader never sees half a site."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=".html-new-", dir=target.parent))
     shutil.rmtree(fresh)
     try:
         shutil.copytree(built, fresh)
-    except OSError as exc:
+        for folder, site in (inside or {}).items():
+            if (fresh / folder).exists():
+                raise BuildError(f"the site already has a folder {folder}/ where its {folder} "
+                                 "translation belongs (the previous site is unchanged)")
+            shutil.copytree(site, fresh / folder)
+    except (OSError, BuildError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)  # nothing half-written stays behind
+        if isinstance(exc, BuildError):
+            raise
         raise BuildError(f"could not write the site to {paths.relative(target)}: "
                          f"{exc.strerror or exc} (the previous site is unchanged)") from exc
     old = target.parent / (target.name + ".old")
@@ -686,7 +721,7 @@ def _over_cores(function, tasks: list) -> list:
 
 
 def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT, *,
-                    sources: bool = True) -> Project:
+                    sources: bool = True, other_languages: tuple[str, ...] = ()) -> Project:
     """An edition: the book built with other parameters into its own folder ``out``.
 
     ``out/site/`` holds what may be published (the site); ``out/private/`` everything else: the
@@ -700,7 +735,7 @@ def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT, 
     stage = private / "stage"
     stage.mkdir(parents=True, exist_ok=True)
     if sources:
-        stage_sources(stage, params, root)
+        stage_sources(stage, params, root, other_languages={lang: f"{lang}/" for lang in other_languages})
     book = stage / "book"
     return Project(
         root=stage,
@@ -715,15 +750,24 @@ def edition_project(out: Path, params: dict[str, Any], root: Path = paths.ROOT, 
     )
 
 
-def stage_sources(stage: Path, params: dict[str, Any], root: Path = paths.ROOT) -> None:
+def stage_sources(stage: Path, params: dict[str, Any], root: Path = paths.ROOT, *,
+                  other_languages: dict[str, str] | None = None, announce: bool = True) -> None:
     """Copy the book's configuration and pages (not its executed chapters) into an edition's
-    stage, with the edition's parameters announced on every page. The generated appendices of
-    an own-data edition are written in its stage, not in the repository."""
+    stage, with the edition's parameters announced on every page (``announce``). The generated
+    appendices of an own-data edition are written in its stage, not in the repository.
+
+    ``other_languages`` (language -> the folder of its site, relative to this one's) are the
+    languages the language switch of each page leads to; none, the switch is left out."""
     for name in ("_toc.yml", "references.bib", "CITATION.cff"):
         if (root / name).exists():
             shutil.copyfile(root / name, stage / name)
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config.setdefault("html", {})["announcement"] = f"Edition with parameters: {describe_params(params)}"
+    if announce:
+        config.setdefault("html", {})["announcement"] = f"Edition with parameters: {describe_params(params)}"
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config.pop(language_switch.CONFIG, None)  # (the book's own: English beside Dutch)
+    if other_languages:
+        sphinx_config[language_switch.CONFIG] = dict(other_languages)
     lang = params.get("lang", "en")
     if lang != "en":
         from barometer.build import translation
@@ -732,7 +776,8 @@ def stage_sources(stage: Path, params: dict[str, Any], root: Path = paths.ROOT) 
         # code), copied into the stage: Sphinx compiles them there, not in the repository.
         catalogues = translation.locale_folder(stage) / lang
         shutil.rmtree(catalogues, ignore_errors=True)
-        shutil.copytree(translation.locale_folder(root) / lang, catalogues, ignore=shutil.ignore_patterns("*.mo"))
+        if (translation.locale_folder(root) / lang).is_dir():  # (a project without catalogues: labels only)
+            shutil.copytree(translation.locale_folder(root) / lang, catalogues, ignore=shutil.ignore_patterns("*.mo"))
         sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
         sphinx.update(translation.sphinx_config(lang, stage))
     (stage / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -759,8 +804,14 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     progress: bool = True,
+    languages: tuple[str, ...] | None = None,
 ) -> tuple[ExecutionReport, bool]:
     """Execute what changed and rebuild the site; the previous site survives any failure.
+
+    The book in ``_build/html`` (no ``out``) is built in every language: English there and each
+    translation (:data:`barometer.build.translation.LANGUAGES`) in ``_build/html/<language>/``,
+    each page linking the same page in the other language. An edition (``out``) is built in the
+    language of its ``lang`` parameter, or in ``languages`` (the first in ``DIR/site``).
 
     With own microdata (``source`` a file) the build needs an edition folder (``out``); the
     file is validated before any kernel starts, everything runs with its temporary and cache
@@ -768,20 +819,29 @@ def build(
     the site shows before it is built."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from barometer.build import pages
+    from barometer.build import pages, translation
 
     params = dict(params or {})
     own = is_own(params)
     if own and out is None and project is None:
         raise BuildError("a book from your own microdata is built into an edition folder: add --out DIR "
                          "(the site goes to DIR/site, everything else stays in DIR/private)")
+    default_book = project is None and out is None
+    if default_book and params.get("lang", "en") != "en":
+        raise BuildError(f"the book in {paths.relative(paths.HTML)} is built in every language (English there, "
+                         f"Dutch in {paths.relative(paths.HTML / 'nl')}); the lang parameter chooses the "
+                         "language of an edition: add --out DIR")
+    if languages is None:
+        languages = ("en", *translation.LANGUAGES) if default_book else (params.get("lang", "en"),)
+    if own and len(languages) > 1:
+        raise BuildError("a book from your own microdata is built in one language (its lang parameter)")
     if own:
         validate_source(params["source"])
     private = Path(out).resolve() / PRIVATE if out is not None else project.private if project else None
     with private_environment(private) if own else contextlib.nullcontext():
         with ThreadPoolExecutor(max_workers=1) as side:
             generated = None
-            if project is None and out is None:
+            if default_book:
                 # The generated appendices are read only by the site build, so they are written
                 # while the chapters run (the main process would otherwise wait idle).
                 generated = side.submit(pages.generate)
@@ -789,15 +849,38 @@ def build(
             elif project is None:
                 if not own:
                     pages.generate()  # before the edition copies the book's sources
-                project = edition_project(out, params)
-            report = execute_notebooks(project, params, jobs=jobs, force=force, progress=progress)
+                first = {**params, "lang": languages[0]}
+                project = edition_project(out, first, other_languages=languages[1:])
+            translations = {lang: translation_project(project, lang) for lang in languages[1:]}
+            runs = [(project, {**params, "lang": languages[0]} if len(languages) > 1 else params),
+                    *((translations[lang], {**params, "lang": lang}) for lang in translations)]
+            reports = execute_many(runs, jobs=jobs, force=force, progress=progress)
             if generated is not None:
                 generated.result()
         if own:
             publish_checked(project, params)
-        pages.after_execution(project.root, project.chapters, _load_cache(project.chapters))
-        rebuilt = build_book(project, force=force)
+        for lang, sibling in translations.items():
+            stage_sources(sibling.root, {**params, "lang": lang}, project.data_root,
+                          other_languages={languages[0]: "../"}, announce=not default_book)
+        for each in (project, *translations.values()):
+            pages.after_execution(each.root, each.chapters, _load_cache(each.chapters))
+        rebuilt = build_book(project, force=force, translations=translations)
+    report = reports[0]
+    for lang, more in zip(translations, reports[1:], strict=True):  # "03_innovation_types (nl)"
+        report.executed += [f"{stem} ({lang})" for stem in more.executed]
+        report.skipped += [f"{stem} ({lang})" for stem in more.skipped]
+        report.durations.update({f"{stem} ({lang})": s for stem, s in more.durations.items()})
     return report, rebuilt
+
+
+def translation_project(project: Project, lang: str) -> Project:
+    """The book of ``project`` in another language: an edition of its own (staged sources,
+    executed chapters, cache, work folder) under ``translations/<lang>`` of the project's build
+    or private folder, published in ``<site>/<lang>/``."""
+    base = project.private if project.private is not None else project.root / "_build"
+    sibling = edition_project(base / "translations" / lang, {"lang": lang}, project.data_root, sources=False)
+    sibling.html = project.html / lang
+    return sibling
 
 
 PRIVATE, SITE = "private", "site"
@@ -907,12 +990,11 @@ def edition_slug(name: str) -> str:
 
 
 def standard_editions() -> dict[str, dict[str, Any]]:
-    """One edition per sector the report distinguishes, plus the book with Dutch labels."""
+    """One edition per sector the report distinguishes (the Dutch book is part of the default
+    one: ``_build/html/nl/``)."""
     from barometer.data import codebook as md
 
-    editions = {edition_slug(s): {"sector": s} for s in md.DESIGN_LABELS["sector"]}
-    editions["nl"] = {"lang": "nl"}
-    return editions
+    return {edition_slug(s): {"sector": s} for s in md.DESIGN_LABELS["sector"]}
 
 
 def build_editions(editions: dict[str, dict[str, Any]], out_root: Path, *, jobs: int | None = None,

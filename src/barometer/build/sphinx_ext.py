@@ -1,6 +1,6 @@
 """A small Sphinx extension for the book's HTML (loaded from ``_config.yml``).
 
-Seven jobs:
+Eight jobs:
 
 * **The version.** The site says which version of the compendium it shows: a banner on every
   page, a line in the footer, and the substitutions ``{{ version }}`` and ``{{ released }}`` that
@@ -26,6 +26,8 @@ Seven jobs:
 * **Sentences chosen by the data.** The ``case`` directive (:mod:`barometer.build.cases`) shows
   the variant of a markdown sentence that a glued word selects.
 * **Glued numbers in translated sentences** (:mod:`barometer.build.translated_glue`).
+* **The language switch**: each page links the same page in the other language
+  (:mod:`barometer.build.language_switch`).
 * **Search words stemmed once.** Sphinx remembers stems within one page only; the book's
   pages share most of their words, and stemming them again was an eighth of a site build
   (profiled). The English search language is replaced by one that remembers stems across
@@ -45,6 +47,12 @@ from pathlib import Path
 
 from barometer import __released__, __version__
 from barometer.data import paths
+
+_HERE = Path(__file__).parent
+#: What this extension sets up besides itself: the site build starts afresh when one changes
+#: (barometer.build.pipeline._extension_files).
+SITE_INPUTS = [_HERE / f"{module}.py" for module in ("cases", "translated_glue", "language_switch")] + sorted(
+    p for folder in ("templates", "static") for p in (_HERE / folder).rglob("*") if p.is_file())
 
 #: Where the source notebooks are copied in the site.
 SOURCE_DIR = "_notebooks"
@@ -229,6 +237,7 @@ def setup(app):
 
     app.connect("config-inited", stamp_version)
     cases.setup(app)
+    app.setup_extension("barometer.build.language_switch")  # the same page in the other language
     if "myst_nb" in app.extensions:  # (the book loads it first; a bare Sphinx project has no glue)
         # a glued number inside a sentence translated through a message catalogue
         app.setup_extension("barometer.build.translated_glue")
