@@ -529,8 +529,6 @@ def _extension_files(sphinx: dict) -> list[Path]:
     modules it sets up, its templates and stylesheets): they shape every page, and Sphinx re-reads
     no page when only an extension changed. (Extensions from installed packages change with the
     lock.)"""
-    import importlib
-
     names = sphinx.get("extra_extensions") or []
     found = []
     for name in [names] if isinstance(names, str) else names:
