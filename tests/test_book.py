@@ -422,3 +422,24 @@ def test_every_name_glued_in_the_prose_was_glued_by_the_run(site, stem):
     assert used, stem
     missing = used - glued_by_run(executed)
     assert missing == set(), f"{stem}: glued in prose but not by the run: {sorted(missing)}"
+
+
+def test_every_page_links_the_same_page_in_the_other_language(site):
+    """The book is one site in two languages (English at the root, Dutch in ``nl/``): each page
+    of either says its language and has one switch, to the same page in the other language."""
+    from bs4 import BeautifulSoup
+
+    english = [p for p in html_pages(site) if "nl" not in p.relative_to(site).parts[:1]]
+    dutch = [p for p in html_pages(site / "nl")]
+    built = [p for p in english if p != site / "index.html"]  # (the root's redirect to book/index)
+    assert len(built) > 20 and len(dutch) == len(english)
+    for page in built + [p for p in dutch if p != site / "nl" / "index.html"]:
+        in_dutch = page.is_relative_to(site / "nl")
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert soup.html["lang"] == ("nl" if in_dutch else "en"), page
+        switches = soup.select("a.language-switch")
+        assert len(switches) == 1, page
+        target = (page.parent / switches[0]["href"]).resolve()
+        same = (site / page.relative_to(site / "nl")) if in_dutch else (site / "nl" / page.relative_to(site))
+        assert target == same.resolve() and target.exists(), page
+        assert switches[0]["hreflang"] == ("en" if in_dutch else "nl")

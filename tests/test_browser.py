@@ -207,12 +207,50 @@ PAGE_TYPES = {"landing": "index.html", "chapter": "book/chapters/02_innovation_r
 
 
 def test_screenshots_for_humans(visit):
+    """Each page type in English and in Dutch (``nl-<type>.png``)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     v = visit()
-    for name, path in PAGE_TYPES.items():
-        page = v.open(path)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=name != "chapter-first-screen")
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+    for lang, folder in (("", ""), ("nl-", "nl/")):
+        for name, path in PAGE_TYPES.items():
+            page = v.open(folder + path)
+            shot = SCREENSHOTS / f"{lang}{name}.png"
+            page.screenshot(path=str(shot), full_page=name != "chapter-first-screen")
+            assert shot.stat().st_size > 10_000, shot.name
+
+
+@pytest.mark.parametrize(("start", "lang", "other"), [("", "en", "nl"), ("nl/", "nl", "en")])
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(visit, start, lang, other):
+    """A reader on chapter 3, its second section, follows the switch: the same chapter in the
+    other language, and back again."""
+    v = visit()
+    path = f"{start}book/chapters/03_innovation_types.html"
+    page = v.open(path)
+    assert page.locator("html").get_attribute("lang") == lang
+    switch = page.locator("a.language-switch")
+    assert switch.count() == 1 and switch.get_attribute("hreflang") == other and switch.is_visible()
+    switch.click()
+    page.wait_for_load_state("networkidle")
+    there = urlparse(page.url).path
+    assert there.endswith("/book/chapters/03_innovation_types.html") and (there.startswith("/nl/") == (other == "nl"))
+    assert page.locator("html").get_attribute("lang") == other
+    assert page.locator("h1").first.inner_text().startswith("3.")
+    page.locator("a.language-switch").click()
+    page.wait_for_load_state("networkidle")
+    assert urlparse(page.url).path == "/" + path
+    assert v.errors == [] and v.failed == []
+
+
+def test_the_dutch_book_is_searched_in_dutch(site, visit):
+    """The Dutch pages have their own search index, stemmed with Sphinx's Dutch stemmer: the
+    singular "randvoorwaarde" (a word the pages use only in the plural, which only the Dutch
+    stemmer reduces to the same stem) finds the chapter on preconditions, in the Dutch book."""
+    assert "DutchStemmer" in (site / "nl" / "_static" / "language_data.js").read_text(encoding="utf-8")
+    page = visit().open("nl/search.html?q=randvoorwaarde")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    page.wait_for_load_state("networkidle")
+    hits = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+    assert any("07_climate_preconditions" in h for h in hits), hits
+    assert all(urlparse(h).path.startswith("/nl/book/") for h in hits), hits
 
 
 def test_in_brief_is_on_the_first_screen_of_every_chapter(site, visit):

@@ -395,3 +395,36 @@ def test_term_label_names_model_terms_in_the_chapters_language():
     assert ch.term_label("C(strategy_c)[T.Yes]", {"strategy_c": "strategy"}) == "strategy: Yes"
     assert ch.term_label("climate", {"climate": "innovation climate (per point)"}) == "innovation climate (per point)"
     assert ch.term_label("time") == "time"
+
+
+@pytest.mark.parametrize(("english", "dutch"), [
+    ("76%", "76%"), ("3.63", "3,63"), ("1,234.5", "1.234,5"), ("12,345", "12.345"), ("p = 0.0123", "p = 0,0123"),
+    ("z = -2.31", "z = -2,31"), ("4.1e-09", "4,1e-09"), ("(0.12, 0.56)", "(0,12; 0,56)"),
+    ("In 2021, 86%", "In 2021, 86%"), ("Table B1-8", "Table B1-8"), ("2023-2024", "2023-2024"),
+    ("version 0.1.0", "version 0.1.0"), ("56–92%", "56–92%"),
+])
+def test_numbers_are_written_in_the_readers_style(english, dutch):
+    """The report's Dutch style: decimal comma, a full stop between thousands; nothing else moves."""
+    from barometer.book.numbers import localised
+
+    assert localised(english, "nl") == dutch
+    assert localised(english, "en") == english
+
+
+def test_a_dutch_table_and_glue_show_dutch_numbers_and_download_english_ones(tmp_path):
+    from barometer.book.gate.outputs import Context, Output, rendered
+    from barometer.disclosure.rules import PUBLISHED, Rules
+    from barometer.disclosure.values import fixed
+
+    df = pd.DataFrame({"group": ["a", "b"], "share (%)": [12.25, 1234.5]})
+    assert list(tables.formatted(df, {"share (%)": "{:,.2f}"}, "nl")["share (%)"]) == ["12,25", "1.234,50"]
+    for lang, shown in (("en", "'3.63'"), ("nl", "'3,63'")):
+        ctx = Context("99_test", "synthetic", Rules(), (), lang)
+        glue = rendered(Output("g", "glue", "ch99_x", PUBLISHED, value=fixed(3.63), fmt="{:.2f}"), lambda u: "released",
+                        ctx, tmp_path)
+        assert next(iter(glue[0]["data"].values())) == shown
+        table = Output("t", "table", "shares", PUBLISHED, frame=df, caption=fixed("Shares."))
+        page = rendered(table, lambda u: "released", ctx, tmp_path / lang)
+        html_text = page[0]["data"]["text/html"]
+        assert ("1234,5" in html_text) == (lang == "nl") and ("1234.5" in html_text) == (lang == "en")
+        assert "1234.5" in (tmp_path / lang / "shares.csv").read_text()  # the download: a decimal point

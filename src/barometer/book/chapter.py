@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from barometer.analysis import models
-from barometer.book import figures, labels, provenance
+from barometer.book import figures, labels, provenance, words
 from barometer.book.gate.outputs import Context
 from barometer.book.gate.recorder import Gate, glue_prefix
 from barometer.book.parameters import SYNTHETIC, ParameterError, Parameters
@@ -91,7 +91,8 @@ class Chapter:
         if self._gate is None:
             params = (("year", self.year), ("compare_year", self.compare_year), ("min_cell", self.min_cell),
                       ("seed", self.seed))
-            self._gate = Gate(Context(self.slug, self.microdata_provenance, self.rules, params), self._load)
+            self._gate = Gate(Context(self.slug, self.microdata_provenance, self.rules, params, self.lang),
+                              self._load)
         return self._gate
 
     @property
@@ -332,6 +333,12 @@ class Chapter:
         return gv.plain(value)
 
     # ------------------------------------------------------------------ prose, tables, figures
+    def say(self, word: str, **fields) -> str:
+        """A word the data choose for the prose ("overlap", "small"), in the chapter's language
+        (:mod:`barometer.book.words`; write the English literally: the catalogue is extracted
+        from the calls)."""
+        return words.say(word, self.lang, **fields)
+
     def glue(self, name: str, value, fmt: str | None = None) -> None:
         """Insert a value into the prose (MyST-NB glue), formatted with ``fmt``. Names start with
         the chapter's number (``ch01_...``) so that they are unique in the book. A number that

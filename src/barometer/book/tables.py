@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 
+from barometer.book import numbers
 from barometer.disclosure.rules import MARK
 
 SOURCES = ("published", "synthetic", "own")
@@ -39,21 +40,22 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and pd.notna(v)
 
 
-def formatted(df: pd.DataFrame, formats: dict[str, str] | None) -> pd.DataFrame:
-    """Display strings: the given formats; whole numbers without decimals; others to one decimal.
-    Cells that are not numbers (labels, the mark ``#``) are shown as they are."""
+def formatted(df: pd.DataFrame, formats: dict[str, str] | None, lang: str = "en") -> pd.DataFrame:
+    """Display strings: the given formats; whole numbers without decimals; others to one decimal;
+    each written in ``lang``'s style (:mod:`barometer.book.numbers`). Cells that are not numbers
+    (labels, the mark ``#``) are shown as they are."""
     out = df.copy().astype(object)
     formats = formats or {}
     for col in out.columns:
         values = df[col]
-        numbers = [v for v in values if _is_number(v)]
-        if not numbers:
+        shown = [v for v in values if _is_number(v)]
+        if not shown:
             continue
         if col in formats:
             fmt = formats[col]
         else:
-            fmt = "{:.0f}" if all(float(v).is_integer() for v in numbers) else "{:.1f}"
-        out[col] = [fmt.format(v) if _is_number(v) else v for v in values]
+            fmt = "{:.0f}" if all(float(v).is_integer() for v in shown) else "{:.1f}"
+        out[col] = [numbers.localised(fmt.format(v), lang) if _is_number(v) else v for v in values]
     out.columns.name = None
     return out.fillna("–")
 

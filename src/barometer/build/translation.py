@@ -15,6 +15,10 @@ compiles them itself (``gettext_auto_build``). A translated sentence keeps its g
 (:mod:`barometer.build.translated_glue`), and every variant of a ``case`` is in the catalogue
 (:mod:`barometer.build.cases`).
 
+The words that code chooses and glues into a sentence (a verdict, an effect size) are not in the
+prose: they have their own catalogue (:mod:`barometer.book.words`), which ``barometer catalogue``
+updates too.
+
 What is not here: the generated appendices (:data:`barometer.build.pages.GENERATED`, the scorecard
 and the downloads page) are written by code and follow the ``lang`` parameter there, like
 captions, labels and the verdict words the chapters glue; a message with no words (a number, a
@@ -165,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     for page, c in found.items():
         print(f"{page}: {c.messages} messages, {c.untranslated} untranslated, {c.fuzzy} fuzzy")
+    from barometer.book import words
+
+    said, untranslated = words.update(args.lang)
+    print(f"{paths.relative(words.catalogue_file(args.lang))} (words the code glues): {said} words, "
+          f"{untranslated} untranslated")
     return 0
 
 

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from barometer.book import tables
+from barometer.book import numbers, tables
 from barometer.data import paths
 from barometer.disclosure.rules import MARK, MICRODATA, PUBLISHED, RELEASED, WITHHELD, Rules
 from barometer.disclosure.values import Value, fixed, is_untyped
@@ -56,6 +56,8 @@ class Context:
     microdata_provenance: str  # "synthetic" or "own"
     rules: Rules
     params: tuple[tuple[str, Any], ...] = ()
+    #: The reader's language: how the numbers a page shows are written (barometer.book.numbers).
+    lang: str = "en"
 
     @property
     def own(self) -> bool:
@@ -268,6 +270,7 @@ def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[di
     if out.kind == "glue":
         text = shown_text(out.value, out.uid, status, ctx, out.fmt) if out.phase == MICRODATA \
             else _published_text(out.value, out.fmt)
+        text = numbers.localised(text, ctx.lang)
         return [{"output_type": "display_data", "data": {GLUE_PREFIX + "text/plain": repr(text)},
                  "metadata": {"scrapbook": {"name": out.name, "mime_prefix": GLUE_PREFIX}, **meta}}]
     if out.kind == "note":
@@ -286,7 +289,7 @@ def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[di
         shown = values.reset_index() if out.index else values
         path = folder / f"{out.name}.csv"
         tables.write_csv(shown, path, provenance)
-        page = tables.to_html(tables.formatted(shown, out.formats), caption, f"tbl-{ctx.slug}-{out.name}", False)
+        page = tables.to_html(tables.formatted(shown, out.formats, ctx.lang), caption, f"tbl-{ctx.slug}-{out.name}", False)
         link = f"Download this table: {{download}}`{out.name}.csv <{ctx.link(path)}>`"
         return [{"output_type": "display_data", "data": {"text/html": page}, "metadata": meta},
                 {"output_type": "display_data", "data": {"text/markdown": link}, "metadata": meta}]
