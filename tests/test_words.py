@@ -34,8 +34,11 @@ def test_the_catalogue_holds_exactly_the_words_the_code_says_each_translated(lan
     assert [w for w, m in read.items() if _fields(w) != _fields(str(m.string))] == []
 
 
-def test_the_effect_size_words_are_the_analysis_layers_own():
-    assert words.EFFECT_SIZES == tuple(label for _, label in MAGNITUDES)
+def test_the_words_of_the_layers_below_are_in_the_catalogue():
+    from barometer.synthesis import fidelity
+
+    said = words.said()
+    assert {label for _, label in MAGNITUDES} | {fidelity.HELD_OUT_SENTENCE} <= set(said)
 
 
 def test_a_word_is_said_in_the_readers_language_with_its_fields_filled():
@@ -52,8 +55,10 @@ def test_the_catalogue_update_adds_new_words_and_drops_old_ones(tmp_path, monkey
     monkeypatch.setattr(words, "CATALOGUES", tmp_path / "locale")
     (tmp_path / "locale").mkdir()
     words.catalogue_file("nl").write_text('msgid "kept"\nmsgstr "behouden"\n\nmsgid "gone"\nmsgstr "weg"\n')
-    assert words.update("nl", tmp_path) == (2, 1)
+    below = len(words.said_below())  # (said by the layers below the book, wherever the code is)
+    assert words.update("nl", tmp_path) == (2 + below, 1 + below)
     assert words.catalogue("nl") == {"kept": "behouden"}
+    assert "gone" not in words.catalogue_file("nl").read_text() and 'msgid "new"' in words.catalogue_file("nl").read_text()
     words.catalogue.cache_clear()
 
 
@@ -79,3 +84,16 @@ def test_no_glued_word_of_a_dutch_page_is_english(site):
     text = " ".join(BeautifulSoup((site / "nl" / "book" / "chapters" / "02_innovation_rate.html").read_text(
         encoding="utf-8"), "html.parser").get_text().split())
     assert re.search(r"De daling is (op het 5%-niveau niet )?statistisch significant", text)
+
+
+def test_no_word_is_said_inside_an_f_string():
+    """Babel reads an f-string as one string: a word said inside one never reaches the catalogue."""
+    import json
+
+    from barometer.data import paths
+
+    hidden = re.compile(r"\{(?:\w+\.)?say\(")
+    sources = {p: p.read_text(encoding="utf-8") for p in (paths.ROOT / "src" / "barometer").rglob("*.py")}
+    for nb in (paths.ROOT / "notebooks").glob("*.ipynb"):
+        sources[nb] = "\n".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"])
+    assert [str(p) for p, text in sources.items() if hidden.search(text)] == []

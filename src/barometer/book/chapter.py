@@ -371,14 +371,14 @@ class Chapter:
         prefix = glue_prefix(self.slug)
         if self.synthetic:
             held = fidelity.held_out_summary(self._load())
-            title = gv.fixed("Synthetic data: the method, not a finding")
+            title = gv.fixed(self.say("Synthetic data: the method, not a finding"))
             # numbers computed from the synthetic data (about the generator): synthetic provenance
-            note = gv.text(fidelity.HELD_OUT_SENTENCE, **{
+            note = gv.text(self.say(fidelity.HELD_OUT_SENTENCE), **{
                 name: gv.statistic(getattr(held, name), [], what=f"held-out fidelity: {name}")
                 for name in ("numbers", "within", "median_error")})
         else:
-            title = gv.fixed("Your microdata")
-            note = gv.fixed("These numbers come from your microdata; each passed the output check.")
+            title = gv.fixed(self.say("Your microdata"))
+            note = gv.fixed(self.say("These numbers come from your microdata; each passed the output check."))
         self.glue(prefix + provenance.RECAP_TITLE, title)
         self.glue(prefix + provenance.RECAP_NOTE, note)
 

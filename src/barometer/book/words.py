@@ -8,7 +8,8 @@ are English in the code and go through this module's catalogue, ``locale/<lang>.
 
 * where a word is chosen, the code says it: ``ch.say("overlap")`` in a chapter (the
   chapter's language), :func:`say` elsewhere; a word defined in one place and said in another is
-  marked with :func:`N_` where it is defined, so that the catalogue knows it;
+  marked with :func:`N_` where it is defined, so that the catalogue knows it (a word of a layer
+  below the book, which cannot mark it, is listed in :func:`said_below`);
 * ``barometer catalogue`` brings the catalogue in step with the code (:func:`update`): a new word
   arrives untranslated, a word no longer said is dropped; the tests fail until every word is
   translated, and a word without a translation is shown in English meanwhile.
@@ -36,9 +37,15 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's name for "mark, translate la
     return text
 
 
-#: Words the analysis layer chooses (it sits below the book and does not mark them itself):
-#: Cohen's effect-size labels of :data:`barometer.analysis.compare.MAGNITUDES`.
-EFFECT_SIZES = (N_("negligible"), N_("small"), N_("medium"), N_("large"))
+def said_below() -> dict[str, str]:
+    """Words that layers below the book choose and the book says (they do not mark them
+    themselves): Cohen's effect-size labels, the synthetic data's fidelity sentence."""
+    from barometer.analysis import compare
+    from barometer.synthesis import fidelity
+
+    found = {label: "src/barometer/analysis/compare.py" for _, label in compare.MAGNITUDES}
+    found[fidelity.HELD_OUT_SENTENCE] = "src/barometer/synthesis/fidelity.py"
+    return found
 
 
 def catalogue_file(lang: str) -> Path:
@@ -82,6 +89,8 @@ def said(root: Path = paths.ROOT) -> dict[str, list[str]]:
 
     for module in sorted((root / "src" / "barometer").rglob("*.py")):
         add(module.read_bytes(), module.relative_to(root).as_posix())
+    for word, module in said_below().items():
+        found.setdefault(word, []).append(module)
     for notebook in sorted((root / "notebooks").glob("*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         code = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
@@ -119,4 +128,4 @@ def update(lang: str, root: Path = paths.ROOT) -> tuple[int, int]:
     return len(new), sum(1 for m in new if m.id and not m.string)
 
 
-__all__ = ["N_", "say", "catalogue", "said", "update", "KEYWORDS"]
+__all__ = ["N_", "say", "catalogue", "said", "said_below", "update", "KEYWORDS"]

@@ -116,13 +116,19 @@ def pdf_cmd(site, out, book_only) -> None:
     out = out or paths.BUILD / "pdf"
     if not (site / "index.html").exists():
         _fail(f"no built site in {site}: run `make book` first")
-    try:
-        report = pdf.build(site.resolve(), out.resolve(), chapters=not book_only)
-    except RuntimeError as exc:
-        _fail(str(exc))
-    linked = pdf.link_pdfs(site, out)
-    click.echo(f"{out / pdf.BOOK_PDF}: {report['bytes'] / 1e6:.1f} MB, {len(report['pages'])} chapter PDFs, "
-               f"{report['seconds']} s; linked from {linked} pages of {site}")
+    # The site's own language, then each translation it holds (site/<lang>/, PDFs in out/<lang>/).
+    from barometer.build.translation import LANGUAGES
+
+    printed = [("en", site, out), *((lang, site / lang, out / lang) for lang in LANGUAGES
+                                    if (site / lang / "index.html").exists())]
+    for lang, lang_site, lang_out in printed:
+        try:
+            report = pdf.build(lang_site.resolve(), lang_out.resolve(), chapters=not book_only, lang=lang)
+        except RuntimeError as exc:
+            _fail(str(exc))
+        linked = pdf.link_pdfs(lang_site, lang_out, lang=lang)
+        click.echo(f"{lang_out / pdf.BOOK_PDF}: {report['bytes'] / 1e6:.1f} MB, {len(report['pages'])} chapter "
+                   f"PDFs, {report['seconds']} s; linked from {linked} pages of {lang_site}")
 
 
 @main.command("catalogue")

@@ -14,7 +14,9 @@ refused, so the PDF needs no network either:
 
 ``make pdf`` writes ``_build/pdf/barometer.pdf`` and ``_build/pdf/chapters/<page>.pdf`` and copies
 them into the site it printed, whose pages then link them (``link_pdfs``); a site built by
-``make book`` alone links no PDF, so no link is ever dead.
+``make book`` alone links no PDF, so no link is ever dead. The Dutch book (``_build/html/nl``) is
+printed the same way into ``_build/pdf/nl/``, its title page, contents and footers in Dutch
+(:mod:`barometer.book.words`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from pathlib import Path
 import yaml
 
 from barometer import __released__, __version__
+from barometer.book.words import say
+from barometer.build.translation import LANGUAGES
 from barometer.data import paths
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,6 +82,10 @@ def _footer(title: str) -> str:
     return FOOTER.format(title=html.escape(f"Barometer {__version__} · {title}"))
 
 
+def _subtitle(lang: str) -> str:
+    return say("the Innovatie Barometer Overheid 2025, reproduced", lang)
+
+
 # The book: every page's article in one document (run in the browser on the first page). Links
 # and sources are made absolute first, so that they still work from the assembled page.
 _ARTICLE = """() => {
@@ -97,16 +105,20 @@ _ASSEMBLE = """([front, chapters, styles]) => {
 }"""
 
 
-def _front_matter(titles: list[str], synthetic: bool) -> str:
+def _front_matter(titles: list[str], synthetic: bool, lang: str = "en") -> str:
     rows = "".join(f'<li><a href="#print-chapter-{i}">{html.escape(t)}</a></li>' for i, t in enumerate(titles))
-    note = ('<p class="print-synthetic-note">The analyses of microdata in this book run on the '
-            '<strong>synthetic</strong> stand-in: seeded, calibrated to the report\'s published tables, and '
-            'not the survey. Nothing computed from them is a finding about Dutch government.</p>') if synthetic else ""
+    note = ('<p class="print-synthetic-note">' + say(
+        "The analyses of microdata in this book run on the <strong>synthetic</strong> stand-in: seeded, "
+        "calibrated to the report's published tables, and not the survey. Nothing computed from them is a "
+        "finding about Dutch government.", lang) + '</p>') if synthetic else ""
+    subtitle = say("The <em>Innovatie Barometer Overheid 2025</em>, reproduced: an open research compendium", lang)
+    version = say("Version {version}, released {released}", lang, version=html.escape(__version__),
+                  released=html.escape(__released__))
+    contents = say("Contents", lang)
     return (f'<section class="print-title-page"><h1 class="print-book-title">Barometer</h1>'
-            '<p class="print-subtitle">The <em>Innovatie Barometer Overheid 2025</em>, reproduced: an open '
-            'research compendium</p>'
-            f'<p class="print-version">Version {html.escape(__version__)}, released {html.escape(__released__)}</p>'
-            f'{note}</section><section class="print-contents"><h2>Contents</h2><ul class="print-contents-list">{rows}</ul></section>')
+            f'<p class="print-subtitle">{subtitle}</p><p class="print-version">{version}</p>'
+            f'{note}</section><section class="print-contents"><h2>{contents}</h2>'
+            f'<ul class="print-contents-list">{rows}</ul></section>')
 
 
 #: The banner a chapter shows where its analyses of the synthetic stand-in begin (barometer.book.chapter).
@@ -119,9 +131,10 @@ def runs_on_synthetic(site: Path, pages: list[str]) -> bool:
     return any(SYNTHETIC_BANNER in (site / f"{p}.html").read_text(encoding="utf-8") for p in pages)
 
 
-def build(site: Path, out: Path, *, chapters: bool = True, root: Path | None = None) -> dict:
+def build(site: Path, out: Path, *, chapters: bool = True, root: Path | None = None, lang: str = "en") -> dict:
     """The book's PDF and (if ``chapters``) one per page into ``out`` (replaced as a whole: a
-    failed run leaves the previous PDFs); returns what was printed and how long it took."""
+    failed run leaves the previous PDFs); returns what was printed and how long it took. ``lang``
+    is the site's language: the title page, contents and footers are written in it."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
@@ -160,12 +173,13 @@ def build(site: Path, out: Path, *, chapters: bool = True, root: Path | None = N
             page.goto(f"{url}/{first}.html", wait_until="load")
             page.wait_for_function(READY)
             body = [a for name, a in zip(pages, articles, strict=True) if name != landing]  # (the entry page)
-            page.evaluate(_ASSEMBLE, [_front_matter([a["title"] for a in body], synthetic), body, "".join(styles)])
+            page.evaluate(_ASSEMBLE, [_front_matter([a["title"] for a in body], synthetic, lang), body,
+                                      "".join(styles)])
             page.pdf(path=str(work / BOOK_PDF), display_header_footer=True, header_template="<span></span>",
-                     footer_template=_footer("the Innovatie Barometer Overheid 2025, reproduced"),
+                     footer_template=_footer(_subtitle(lang)),
                      outline=True, tagged=True, print_background=True, **PAGE)
             browser.close()
-        report.update(book=BOOK_PDF, synthetic=synthetic, seconds=round(time.perf_counter() - start, 1),
+        report.update(book=BOOK_PDF, synthetic=synthetic, lang=lang, seconds=round(time.perf_counter() - start, 1),
                       bytes=(work / BOOK_PDF).stat().st_size, version=__version__)
         (work / "pdf.json").write_text(json.dumps(report, indent=1) + "\n")
         # The folder is swapped in whole (two renames), never left half-written.
@@ -184,26 +198,29 @@ SITE_PDF = "_pdf"
 _PDF_LINE = re.compile(r'\n?<p class="pdf-line">.*?</p>', re.S)
 
 
-def link_pdfs(site: Path, out: Path, root: Path | None = None) -> int:
+def link_pdfs(site: Path, out: Path, root: Path | None = None, lang: str = "en") -> int:
     """Copy the PDFs of ``out`` into ``site/_pdf/`` and put a line under each page's title that
     links its chapter's PDF and the book's; returns the pages linked. Only a site printed by
     ``barometer pdf`` gets these links, so no site links a PDF it does not hold; a later rebuild
     of the site replaces it with one that has neither links nor PDFs."""
     target = site / SITE_PDF
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(out, target, ignore=shutil.ignore_patterns("*.json"))
+    # (a translation's PDFs, in out/<language>/, go to that language's site)
+    shutil.copytree(out, target, ignore=shutil.ignore_patterns("*.json", *LANGUAGES))
     linked = 0
     for name in toc_pages(root):
         page = site / f"{name}.html"
         if not page.exists():
             continue
         depth = "../" * name.count("/")
-        parts = [f'<a class="reference download" href="{depth}{SITE_PDF}/{BOOK_PDF}">the whole book</a>']
+        whole, this = say("the whole book", lang), say("this page", lang)
+        parts = [f'<a class="reference download" href="{depth}{SITE_PDF}/{BOOK_PDF}">{whole}</a>']
         chapter = out / CHAPTER_DIR / f"{Path(name).name}.pdf"
         if chapter.exists():
             parts.insert(0, f'<a class="reference download" href="{depth}{SITE_PDF}/{CHAPTER_DIR}/{chapter.name}">'
-                            'this page</a>')
-        line = f'<p class="pdf-line">PDF (printed from this version, without code): {" · ".join(parts)}</p>'
+                            f'{this}</a>')
+        lead = say("PDF (printed from this version, without code):", lang)
+        line = f'<p class="pdf-line">{lead} {" · ".join(parts)}</p>'
         text = _PDF_LINE.sub("", page.read_text(encoding="utf-8"))
         # under the article's title (the theme's print header, before the article, has one too)
         article = text.find('<article class="bd-article"')
