@@ -362,12 +362,14 @@ def test_the_books_figures_are_numbered_apart_from_the_reports(site):
     """The book numbers its own figures through the book ("Book figure 9"): a reader who quotes
     one cannot take it for the report's Figure 2-9; a figure that redraws a report figure names
     the report's id in its caption instead."""
-    numbers = [re.sub(r"\s+", " ", n).strip() for page in html_pages(site)
-               for n in re.findall(r'class="caption-number">([^<]*)<', page.read_text(encoding="utf-8"))]
-    numbers = [n for n in numbers if not n.startswith("Exercise ")]  # (sphinx-exercise's titles)
-    assert len(numbers) >= 40
-    assert all(re.fullmatch(r"Book figure \d+", n) for n in numbers), sorted(set(numbers))[:5]
-    assert len(set(numbers)) == len(numbers)  # one number, one figure
+    for folder, figure, exercise in ((site, "Book figure", "Exercise "), (site / "nl", "Boekfiguur", "Opgave ")):
+        pages = [p for p in html_pages(folder) if folder == site / "nl" or not p.is_relative_to(site / "nl")]
+        numbers = [re.sub(r"\s+", " ", n).strip() for page in pages
+                   for n in re.findall(r'class="caption-number">([^<]*)<', page.read_text(encoding="utf-8"))]
+        numbers = [n for n in numbers if not n.startswith(exercise)]  # (sphinx-exercise's titles)
+        assert len(numbers) >= 40
+        assert all(re.fullmatch(rf"{figure} \d+", n) for n in numbers), sorted(set(numbers))[:5]
+        assert len(set(numbers)) == len(numbers)  # one number, one figure
 
 
 CASE_BLOCK = re.compile(r"^(:{3,})\{case\}[ \t]+(\S+)[ \t]+([^\n]+)\n(.*?)^\1[ \t]*$", flags=re.M | re.S)

@@ -232,6 +232,27 @@ def test_the_book_pdf_has_a_page_per_chapter_start_with_its_numbers_and_no_code(
 
 
 @pytest.mark.slow
+def test_the_dutch_book_is_printed_in_dutch(site, tmp_path_factory):
+    """The Dutch site (``nl/``) printed as a book: title page, contents and chapter titles in Dutch,
+    with the Dutch pages' numbers (decimal comma)."""
+    from pypdf import PdfReader
+
+    out = tmp_path_factory.mktemp("pdf-nl") / "pdf"
+    report = pdf.build(site / "nl", out, chapters=False, lang="nl")
+    book = out / pdf.BOOK_PDF
+    pages = _text(book)
+    assert report["lang"] == "nl"
+    assert f"Versie {__version__}, uitgebracht op {__released__}" in pages[0] and "synthetische" in pages[0]
+    assert "Inhoud" in " ".join(pages[:2])
+    outline = [" ".join(o.title.split()) for o in PdfReader(book).outline if not isinstance(o, list)]
+    assert any(t.startswith("2. Hoeveel organisaties innoveren") for t in outline), outline
+    whole = " ".join(pages)
+    decimals = [n for n in _glued_numbers(site / "nl" / "book" / "chapters" / "02_innovation_rate.html")
+                if re.fullmatch(r"-?\d+,\d+", n)]
+    assert decimals and all(n in whole for n in decimals[:3]), decimals
+
+
+@pytest.mark.slow
 def test_every_chapter_has_its_pdf_and_the_site_links_only_pdfs_it_holds(site, printed, tmp_path):
     out, report = printed
     chapters = [e for e in report["pages"] if "/chapters/" in e["page"]]

@@ -46,6 +46,11 @@ RECORDS = "_reproduction.csv"
 NOT_COMPUTABLE = "–"
 
 
+#: The class of the banner that opens a chapter's analyses of the synthetic stand-in (the PDF's
+#: title page looks for it: its title is translated, its class is not).
+SYNTHETIC_BANNER_CLASS = "synthetic-data"
+
+
 @dataclass
 class Chapter:
     slug: str
@@ -200,7 +205,7 @@ class Chapter:
         self.gate.enter_microdata()
         if self.synthetic:
             self.gate.note("banner", gv.fixed(
-                ":::{admonition} Synthetic data\n:class: warning\n\n"
+                f":::{{admonition}} Synthetic data\n:class: warning {SYNTHETIC_BANNER_CLASS}\n\n"
                 "The analyses below run on the **synthetic** stand-in microdata: seeded, calibrated "
                 "to the report's published tables, and not the survey. They show the *method*. "
                 "Nothing computed from them is a finding about Dutch government; where they agree "

@@ -36,6 +36,7 @@ from pathlib import Path
 import yaml
 
 from barometer import __released__, __version__
+from barometer.book.chapter import SYNTHETIC_BANNER_CLASS
 from barometer.book.words import say
 from barometer.build.translation import LANGUAGES
 from barometer.data import paths
@@ -121,8 +122,9 @@ def _front_matter(titles: list[str], synthetic: bool, lang: str = "en") -> str:
             f'<ul class="print-contents-list">{rows}</ul></section>')
 
 
-#: The banner a chapter shows where its analyses of the synthetic stand-in begin (barometer.book.chapter).
-SYNTHETIC_BANNER = '<p class="admonition-title">Synthetic data</p>'
+#: The banner a chapter shows where its analyses of the synthetic stand-in begin, in any language
+#: (barometer.book.chapter.SYNTHETIC_BANNER_CLASS).
+SYNTHETIC_BANNER = f'<div class="admonition warning {SYNTHETIC_BANNER_CLASS}">'
 
 
 def runs_on_synthetic(site: Path, pages: list[str]) -> bool:
