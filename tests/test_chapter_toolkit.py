@@ -405,7 +405,7 @@ def test_term_label_names_model_terms_in_the_chapters_language():
 ])
 def test_numbers_are_written_in_the_readers_style(english, dutch):
     """The report's Dutch style: decimal comma, a full stop between thousands; nothing else moves."""
-    from barometer.book.numbers import localised
+    from barometer.book.number_format import localised
 
     assert localised(english, "nl") == dutch
     assert localised(english, "en") == english

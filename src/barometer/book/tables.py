@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from barometer.book import numbers
+from barometer.book import number_format
 from barometer.disclosure.rules import MARK
 
 SOURCES = ("published", "synthetic", "own")
@@ -42,7 +42,7 @@ def _is_number(v) -> bool:
 
 def formatted(df: pd.DataFrame, formats: dict[str, str] | None, lang: str = "en") -> pd.DataFrame:
     """Display strings: the given formats; whole numbers without decimals; others to one decimal;
-    each written in ``lang``'s style (:mod:`barometer.book.numbers`). Cells that are not numbers
+    each written in ``lang``'s style (:mod:`barometer.book.number_format`). Cells that are not numbers
     (labels, the mark ``#``) are shown as they are."""
     out = df.copy().astype(object)
     formats = formats or {}
@@ -55,7 +55,7 @@ def formatted(df: pd.DataFrame, formats: dict[str, str] | None, lang: str = "en"
             fmt = formats[col]
         else:
             fmt = "{:.0f}" if all(float(v).is_integer() for v in shown) else "{:.1f}"
-        out[col] = [numbers.localised(fmt.format(v), lang) if _is_number(v) else v for v in values]
+        out[col] = [number_format.localised(fmt.format(v), lang) if _is_number(v) else v for v in values]
     out.columns.name = None
     return out.fillna("–")
 

@@ -20,6 +20,7 @@ translation can put the number where Dutch wants it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from functools import cache
@@ -28,6 +29,9 @@ from pathlib import Path
 from barometer.data import paths
 
 CATALOGUES = Path(__file__).parent / "locale"
+#: The date written into every catalogue (the book's page catalogues too), not today's: an
+#: unchanged catalogue stays byte for byte the same.
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 #: The call names that mark a word (Babel's extraction keywords).
 KEYWORDS = {"say": None, "N_": None}
 
@@ -105,8 +109,6 @@ def _extract(extract, source: bytes):
 def update(lang: str, root: Path = paths.ROOT) -> tuple[int, int]:
     """Bring ``locale/<lang>.po`` in step with the code; returns (words, untranslated)."""
     from babel.messages import Catalog, pofile
-
-    from barometer.build.translation import FIXED_DATE
 
     path = catalogue_file(lang)
     old = {}

@@ -27,7 +27,6 @@ glued value alone, code, maths) is not a message to translate.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 import subprocess
@@ -38,12 +37,13 @@ from pathlib import Path
 
 import yaml
 
+from barometer.book import words
 from barometer.data import paths
 
 LOCALE = "locale"
 LANGUAGES = ("nl",)
 LANGUAGE_NAMES = {"nl": "Dutch"}
-FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+FIXED_DATE = words.FIXED_DATE
 #: The book's hand-written pages; the chapters are the notebooks (book/chapters/<stem>).
 HAND_WRITTEN = ("book/index", "book/about", "book/appendices/methods", "book/appendices/cite",
                 "book/appendices/references")

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from barometer.book import numbers, tables
+from barometer.book import number_format, tables
 from barometer.data import paths
 from barometer.disclosure.rules import MARK, MICRODATA, PUBLISHED, RELEASED, WITHHELD, Rules
 from barometer.disclosure.values import Value, fixed, is_untyped
@@ -56,7 +56,7 @@ class Context:
     microdata_provenance: str  # "synthetic" or "own"
     rules: Rules
     params: tuple[tuple[str, Any], ...] = ()
-    #: The reader's language: how the numbers a page shows are written (barometer.book.numbers).
+    #: The reader's language: how the numbers a page shows are written (barometer.book.number_format).
     lang: str = "en"
 
     @property
@@ -270,7 +270,7 @@ def rendered(out: Output, status: Status, ctx: Context, folder: Path) -> list[di
     if out.kind == "glue":
         text = shown_text(out.value, out.uid, status, ctx, out.fmt) if out.phase == MICRODATA \
             else _published_text(out.value, out.fmt)
-        text = numbers.localised(text, ctx.lang)
+        text = number_format.localised(text, ctx.lang)
         return [{"output_type": "display_data", "data": {GLUE_PREFIX + "text/plain": repr(text)},
                  "metadata": {"scrapbook": {"name": out.name, "mime_prefix": GLUE_PREFIX}, **meta}}]
     if out.kind == "note":
