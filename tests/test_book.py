@@ -156,8 +156,9 @@ def test_reproduction_records_exist_and_calibration_targets_are_met(site, stem):
 
 def test_the_variant_edition_states_its_parameters_and_differs(variant_site, site):
     page = chapter_page(variant_site, "01_who_took_part")
-    assert "Edition with parameters" in page and "sector = Gemeente" in page and "year = 2021" in page
-    assert f"Barometer {barometer.__version__} (released {barometer.__released__})" in page  # and its version
+    # (the variant is the Dutch edition: its banner is Dutch, see test_theme_catalogues)
+    assert "Editie met parameters" in page and "sector = Gemeente" in page and "year = 2021" in page
+    assert f"Barometer {barometer.__version__} (uitgebracht op " in page  # and its version
     assert "own_microdata.csv" in page and str(OWN.parent) not in page  # the file, not its path
     assert visible_text(chapter_page(site, "01_who_took_part")) != visible_text(page)
     for stem in CHAPTERS:
@@ -209,6 +210,25 @@ def test_the_dutch_edition_tells_the_chapter_in_dutch_with_its_glued_numbers(var
     english = {part["caption"] for part in yaml.safe_load((paths.ROOT / "_toc.yml").read_text())["parts"]}
     shown = set(re.findall(r'class="caption-text">([^<]*)<', page))
     assert shown and not english & shown, english & shown
+
+
+def test_the_dutch_edition_shows_the_themes_and_our_page_furniture_in_dutch(variant_site):
+    """Search box, skip link, back to top, previous and next, the colour-mode switch, the header's
+    buttons, hidden code cells' prompts, the banner, the footer, the source-notebook line: the
+    catalogues of locale/nl/LC_MESSAGES/theme (barometer.build.theme_catalogues), on the pages of
+    every kind."""
+    from test_theme_catalogues import DUTCH, english_furniture
+
+    pages = {"chapter": chapter_page(variant_site, "02_innovation_rate"),
+             "hand-written": (variant_site / "book" / "about.html").read_text(encoding="utf-8"),
+             "generated": (variant_site / "book" / "appendices" / "codebook.html").read_text(encoding="utf-8"),
+             "search": (variant_site / "search.html").read_text(encoding="utf-8")}
+    for kind, page in pages.items():
+        assert english_furniture(page) == [], kind
+        assert "Naar de inhoud" in page and "Terug naar boven" in page and "Zoeken in dit boek…" in page, kind
+    chapter = pages["chapter"]
+    assert [s for s in DUTCH if s not in chapter] == []
+    assert re.search(r'class="caption-number">Boekfiguur \d+', chapter)
 
 
 def test_maths_is_vendored_and_no_script_loads_from_the_network(site):

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from barometer import __released__, __version__
+from barometer import __version__
 from barometer.book.chapter import SYNTHETIC_BANNER_CLASS
 from barometer.book.words import say
 from barometer.build.translation import LANGUAGES
@@ -113,8 +113,10 @@ def _front_matter(titles: list[str], synthetic: bool, lang: str = "en") -> str:
         "calibrated to the report's published tables, and not the survey. Nothing computed from them is a "
         "finding about Dutch government.", lang) + '</p>') if synthetic else ""
     subtitle = say("The <em>Innovatie Barometer Overheid 2025</em>, reproduced: an open research compendium", lang)
+    from barometer.build.sphinx_ext import released_on
+
     version = say("Version {version}, released {released}", lang, version=html.escape(__version__),
-                  released=html.escape(__released__))
+                  released=html.escape(released_on(lang)))
     contents = say("Contents", lang)
     return (f'<section class="print-title-page"><h1 class="print-book-title">Barometer</h1>'
             f'<p class="print-subtitle">{subtitle}</p><p class="print-version">{version}</p>'

@@ -69,15 +69,9 @@ def locale_folder(root: Path = paths.ROOT) -> Path:
     return root / LOCALE
 
 
-#: How a translated book numbers its own figures and tables (the English book: "Book figure 9",
-#: set in _config.yml), apart from the report's ids in any language.
-NUMBERING = {"nl": {"figure": "Boekfiguur %s", "table": "Boektabel %s"}}
-
-
 def sphinx_config(lang: str, root: Path = paths.ROOT) -> dict:
     """What a translated build adds to the book's Sphinx configuration."""
-    return {**SPHINX_SETTINGS, "language": lang, "locale_dirs": [str(locale_folder(root))],
-            "numfig_format": NUMBERING[lang]}
+    return {**SPHINX_SETTINGS, "language": lang, "locale_dirs": [str(locale_folder(root))]}
 
 
 def extract(root: Path = paths.ROOT, *, work: Path | None = None) -> Path:
