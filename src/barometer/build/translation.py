@@ -223,3 +223,30 @@ def shared_runs(text: str, source: str, n: int = 8) -> list[str]:
     grams = {tuple(w[i:i + n]) for w in [words(source)] for i in range(len(w) - n + 1)}
     mine = words(text)
     return [" ".join(mine[i:i + n]) for i in range(len(mine) - n + 1) if tuple(mine[i:i + n]) in grams]
+
+
+# --------------------------------------------------------------------------- English left on a page
+
+#: Short English words that Dutch does not have (``of`` and ``in`` it has): a sentence with two of
+#: them is English.
+ENGLISH_ONLY = frozenset("the and with which that this from are were for than their its been would could "
+                         "should these those there where when what into about between against".split())
+#: What a reader's text excludes: code, its output, the bibliography (titles of works stay in their
+#: language), and marked quotations (questionnaire wording, report titles).
+NOT_PROSE = ("div.cell_input", "pre", "code", "div.highlight", "div.citation", "dl.citation", ".bibliography",
+             "q", "blockquote", ".quoted")
+
+
+def english_sentences(page_html: str) -> list[str]:
+    """The sentences of a page's article that read as English (two or more English-only words):
+    the measure of how much of a translated page is still English."""
+    from bs4 import BeautifulSoup
+
+    article = BeautifulSoup(page_html, "html.parser").select_one("article.bd-article")
+    if article is None:
+        return []
+    for element in article.select(", ".join(NOT_PROSE)):
+        element.decompose()
+    text = " ".join(article.get_text(" ").split())
+    return [s for s in re.split(r"(?<=[.!?:])\s+", text)
+            if sum(w.lower() in ENGLISH_ONLY for w in re.findall(r"[A-Za-z]+", s)) >= 2]
