@@ -17,8 +17,13 @@ How it is built, per wave:
    latent traits and organisation characteristics. Marginals are therefore exact and the
    associations have the directions the report states (or that an assumption sets).
 
+4. the fitting step (:mod:`barometer.synthesis.fit`) then moves the 2025 wave onto the
+   report's tables by climate cluster (Figures 2-17 and B2-2, the breakdowns of §2.4) without
+   changing any margin.
+
 Scaling: ``generate(n=...)`` keeps every published proportion for any number of organisations
-(used by the benchmark of one million).
+(used by the benchmark of one million); the fitting step runs only at the published size, so a
+scaled population has the generator's assumed relations by cluster, not the fitted ones.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import pandas as pd
 
 from barometer.data import codebook as md
 from barometer.data import paths, published
+from barometer.synthesis import fit
 
 SEED = 2025
 MARKER_COLUMN = "data_source"
@@ -213,6 +219,10 @@ class Config:
     r_climate_preconditions: float = R_CLIMATE_PRECONDITIONS
     r_climate_human_capital: float = R_CLIMATE_HUMAN_CAPITAL
     extra: dict = field(default_factory=dict)
+    #: Move the published-size population onto the report's tables by climate cluster
+    #: (:mod:`barometer.synthesis.fit`); ``exclude`` names tables of :data:`fit.TABLES` left out.
+    fit: bool = True
+    exclude: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- exact allocation
@@ -1079,7 +1089,13 @@ def generate(seed: int = SEED, n: dict[int, int] | None = None, config: Config |
     for year in md.WAVES:
         # One stream per wave, so a change to one wave's steps does not move the other.
         rng = np.random.default_rng([cfg.seed, year])
-        out[year] = _Wave(year, (cfg.n or {}).get(year), targets, rng, cfg).build()
+        wave = _Wave(year, (cfg.n or {}).get(year), targets, rng, cfg)
+        out[year] = wave.build()
+        if cfg.fit and wave.scale == 1.0:
+            # The fit works on the published number of organisations only: its targets are
+            # whole counts of the report's bases. A scaled population keeps the generator's
+            # relations (see the module's docstring).
+            out[year] = fit.fit(out[year], exclude=cfg.exclude)[0]
     return out
 
 
