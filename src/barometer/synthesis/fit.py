@@ -2,34 +2,42 @@
 
 The generator (:mod:`barometer.synthesis.generator`) meets the report's margins; how the
 variables relate to the climate clusters comes from its assumed propensities. This step moves
-the population onto the published joint tables that break results down by climate cluster:
+the 2025 population onto the published tables that break results down by climate cluster,
+without changing any margin:
 
 - the §2.4 breakdowns: the cluster shares (20/60/20), the innovation rate by cluster, the
-  spectrum by cluster and the five differences between strong and limited climates;
-- Figure 2-17: factors (strongly) promoting innovation, by cluster;
+  spectrum by cluster and the five differences between strong and limited climates (which
+  restate Figure 2-17 and belong to it);
+- Figure 2-17: factors (strongly) promoting innovation, by cluster, and its total column (the
+  innovators with a cluster, see ``reproduce.CLUSTER_TOTALS``);
 - Figure B2-2: positive effects, by cluster.
 
-It works in two stages, both deterministic (no random numbers are drawn at all):
+Everything is deterministic: no random numbers are drawn, ties go to the first candidate, and
+the one integer programme runs on one thread without a time limit.
 
-1. **Cluster sizes.** The climate totals (sum of the six scale items) are moved by one point
-   in pairs within a stratum (a sector; in Rijksoverheid a national-government type): one
-   organisation down, another up, so every stratum's total, and therefore every published
-   mean, stays exact. A greedy search takes, step by step, the pair that brings the three
-   cluster counts closest to the published shares while every published standard deviation
-   stays within 0.008 of its target (the check allows 0.01). A changed total changes one item
-   of the row, chosen so that the item's agreement (4-5 or not) stays the same where it can.
-   Organisations with a failed attempt keep their cluster (the bases of Figure B2-3).
-2. **Who has which climate.** An integer programme (HiGHS, one thread, no time limit) gives
-   each organisation a *climate bundle* from its own stratum: the climate items together with
-   the failed-attempt answers (so every margin by sector and the failure tables by cluster stay
-   exact). It decides only the type of bundle (cluster or no score, failed attempt or not)
-   each organisation receives. Every published cell is a constraint with a slack; the
-   objective is first the slack in percentage points (weight 1,000) and then the number of
-   organisations whose type of bundle changes (weight 1), so that the generator's assumed
-   relations survive wherever the report does not contradict them.
+0. **Plan** (:func:`plan`): the organisations and innovators per cluster, chosen so that the
+   most printed percentages have a whole count within rounding.
+1. **Cluster sizes** (:func:`fit_cluster_sizes`): an integer programme (HiGHS) chooses, per
+   stratum (a sector; in Rijksoverheid a national-government type), a new histogram of the
+   climate totals (sum of the six scale items) with the same total, so every published mean
+   stays exact, every published SD within :data:`SD_MARGIN`, and the cluster sizes those of
+   the plan; it changes the histograms as little as it finds within its gap. Totals are
+   handed out by rank, so organisations keep their order; a changed total changes single
+   items, chosen so that an item's agreement (4-5 or not) stays where it can. Organisations
+   with a failed attempt keep their total (the bases of Figure B2-3 are by cluster).
+2. **Who has which climate** (:func:`fit_assignment`): organisations of one stratum exchange
+   *climate bundles* (the climate items with the failed-attempt answers, so every margin by
+   sector and the failure tables by cluster stay exact) until the innovation rate and the
+   spectrum by cluster are met; best exchange first, each changed organisation costing
+   :data:`CHANGE_COST` points so that bundles move only where a cell needs it.
+3. **Answers by cluster** (:func:`fit_answers`): for each factor of 2-17 and each effect of
+   B2-2, innovators of different clusters exchange their answers (totals stay those of
+   Figures 2-12 and 2-19), and where a cluster count cannot otherwise be reached an answer
+   turns into a neighbouring one within the printed rounding of those figures.
 
-Leaving a table out (``exclude``) drops its constraints: :func:`leave_one_out` uses it to
-measure how well the rest of the fit predicts a table it did not see.
+Leaving a table out (``exclude``) drops its cells from every stage: the leave-one-out measure
+(:mod:`barometer.synthesis.leave_one_out`) uses it to see how well the rest of the fit and the
+generator's assumptions predict a table they did not see.
 """
 
 from __future__ import annotations
@@ -43,45 +51,41 @@ from scipy import sparse
 from barometer.analysis import reproduce
 from barometer.data import codebook as md
 
-#: Joint tables the fit can use, each with the published rows it consists of. The prose's
-#: differences between the strong and limited clusters restate Figure 2-17, so they belong to it.
+#: Joint tables the fit uses.
 TABLES = ("2-17", "B2-2", "text-2.4:shares", "text-2.4:innovated", "text-2.4:spectrum")
-#: Tables left out one at a time by :func:`leave_one_out` (the cluster shares are the frame
+#: Tables left out one at a time by the leave-one-out measure (the cluster shares are the frame
 #: every other table rests on and are always fitted).
 LEAVE_ONE_OUT_TABLES = ("2-17", "B2-2", "text-2.4:innovated", "text-2.4:spectrum")
-#: How far a standard deviation may drift from its published value during stage 1 (the check
-#: allows 0.01).
+#: How far a standard deviation may drift from its published value in stage 1 (the fidelity
+#: check allows 0.01).
 SD_MARGIN = 0.008
-#: Weight of one percentage point of slack against one changed organisation.
-SLACK_WEIGHT = 1000.0
 CLUSTERS = ("Krachtig", "Gemiddeld", "Beperkt")
 #: Tables met by exchanging answers (stage 3) rather than climates (stage 2).
 ANSWER_TABLES = ("2-17", "B2-2")
+#: The "cluster" of a total over the three clusters.
+ALL = "*"
+#: Stage 3 looks this many counts beyond a cell's rounding when no whole counts reach them all.
+WIDEN = 4
 FAILURE_COLUMNS = ("failed_attempt", "failure_phase")
-#: How far the integer search goes: a number of branch-and-bound nodes and a relative gap (HiGHS
-#: on one thread does the same work for the same programme, so both keep the fit deterministic,
-#: unlike a limit in seconds).
+#: Stage 1's integer search: at most this many branch-and-bound nodes, and done within this
+#: relative gap (it needs a solution, not the smallest change of the histograms). HiGHS on one
+#: thread does the same work for the same programme, so both keep the fit deterministic, which
+#: a limit in seconds would not.
 NODE_LIMIT = 200
-REL_GAP = 0.02
-#: Stage 1 needs a solution, not the smallest change of the histogram.
 STAGE1_GAP = 0.5
-CHANGE_WEIGHT = 1.0
 #: Error of one changed organisation, in percentage points of miss (stage 2).
 CHANGE_COST = 0.01
 #: Stage 2 stops after this many sweeps over the strata at the latest.
 MAX_SWEEPS = 200
-#: Stage 1 stops after this many pairs of moves at the latest.
-MAX_MOVES = 400
-RELAX = False
-DEBUG = False
-VERBOSE = False
 NATIONAL = ("Kerndepartement", "Diensten en agentschappen", "ZBO")
 
 
 def table_of(row) -> str | None:
     """Which fitted table a published row belongs to (None: not a cluster table)."""
     if row.source_id in ("2-17", "B2-2"):
-        return row.source_id if row.breakdown == "climate_cluster" else None
+        # (the total column of 2-17 counts the innovators with a cluster: reproduce.CLUSTER_TOTALS)
+        return row.source_id if row.breakdown == "climate_cluster" or row.source_id in reproduce.CLUSTER_TOTALS \
+            else None
     if row.source_id != "text-2.4":
         return None
     if row.variable == "climate_cluster":
@@ -259,11 +263,10 @@ def _solve(a_rows, lo, hi, cost, n_integer: int, upper: np.ndarray, gap: float =
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = nvar, a.shape[0]
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
-    if not RELAX:
-        lp.integrality_ = ([highspy.HighsVarType.kInteger] * n_integer
-                           + [highspy.HighsVarType.kContinuous] * (nvar - n_integer))
+    lp.integrality_ = ([highspy.HighsVarType.kInteger] * n_integer
+                       + [highspy.HighsVarType.kContinuous] * (nvar - n_integer))
     h = highspy._Highs()
-    h.setOptionValue("output_flag", bool(VERBOSE))
+    h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_max_nodes", NODE_LIMIT)
@@ -323,6 +326,8 @@ def _cells(df: pd.DataFrame, published: pd.DataFrame, year: int, exclude) -> lis
         if r.statistic == "pct_point_diff":
             a, b = r.group.split(" vs ")
             cells.append(dict(extra, cluster=a, minus=b))
+        elif r.breakdown == "none":
+            cells.append(dict(extra, cluster=ALL))
         else:
             cells.append(dict(extra, cluster=r.group))
     return cells
@@ -427,7 +432,8 @@ def _swap_search(cells: list[dict], own_type: np.ndarray, strata: np.ndarray, in
 
     names = list(dict.fromkeys(strata))
     sweeps = 0
-    for sweeps in range(1, MAX_SWEEPS + 1):
+    while sweeps < MAX_SWEEPS:
+        sweeps += 1
         improved = False
         for s in names:
             rows = np.flatnonzero(strata == s)
@@ -474,8 +480,8 @@ def _swap_search(cells: list[dict], own_type: np.ndarray, strata: np.ndarray, in
 
 def fit_assignment(df: pd.DataFrame, published: pd.DataFrame, year: int, n_c: dict,
                    exclude=()) -> tuple[pd.DataFrame, int, float, str]:
-    """Stage 2 (see the module's docstring)."""
-
+    """Stage 2 (see the module's docstring). Returns the frame, the organisations whose type
+    of bundle changed, the points of miss left and the number of sweeps."""
     cols = md.scale_items("climate")
     k = len(cols)
     n = len(df)
@@ -488,8 +494,6 @@ def fit_assignment(df: pd.DataFrame, published: pd.DataFrame, year: int, n_c: di
     strata = _strata(df)
     innov = df["innovated"].fillna(0).to_numpy(dtype=int) == 1
     cells = _cells(df, published, year, exclude)
-    sizes = {c: int((own_cluster == j).sum()) for j, c in enumerate(CLUSTERS)}
-
     search = [cell for cell in cells if cell["table"] not in ANSWER_TABLES]
     new_type, slack, sweeps = _swap_search(search, own_type, strata, innov, n_c)
     status = f"{sweeps} sweeps"
@@ -504,13 +508,29 @@ def fit_assignment(df: pd.DataFrame, published: pd.DataFrame, year: int, n_c: di
         for t in np.unique(own_type[rows]):
             donors = rows[(own_type[rows] == t) & (new_type[rows] != t)]
             takers = rows[(new_type[rows] == t) & (own_type[rows] != t)]
-            assert len(donors) == len(takers)
+            if len(donors) != len(takers):  # (exchanges keep each stratum's bundles)
+                raise RuntimeError(f"stratum {s}: {len(donors)} bundles of type {t} for {len(takers)}")
             source[takers] = donors
     out = df.copy()
     for c in bundle_cols:
         out[c] = df[c].take(source).reset_index(drop=True).set_axis(df.index)
     changed = int((new_type != own_type).sum())
     return out, changed, slack, status
+
+
+def _margins(column: str) -> dict[int, float]:
+    """The printed percentage of each answer to ``column`` among all innovators (Figure 2-12 or
+    2-19, corrected reading)."""
+    from barometer.data import published as pub
+
+    variable, code = column.rsplit("_", 1)
+    if variable == "promoting_factor":
+        fig, key, answers = pub.figure_2_12(corrected=True), "factor", "promoting_factor_answer"
+    else:
+        fig, key, answers = pub.figure_2_19(corrected=True), "area", "effect_answer"
+    label = md.options_of(variable).set_index("code").loc[int(code), "label_nl"]
+    rows = fig[fig[key] == label]
+    return {md.code_of(answers, a): float(v) for a, v in zip(rows["answer"], rows["pct"], strict=True)}
 
 
 def fit_answers(df: pd.DataFrame, published: pd.DataFrame, year: int, exclude=()) -> tuple[pd.DataFrame, int, float]:
@@ -532,7 +552,7 @@ def fit_answers(df: pd.DataFrame, published: pd.DataFrame, year: int, exclude=()
     innov = df["innovated"].fillna(0).to_numpy(dtype=int) == 1
     cells = [c for c in _cells(df, published, year, exclude) if c["table"] in ANSWER_TABLES]
     out = df.copy()
-    exchanges, miss = 0, 0.0
+    exchanges, missed = 0, 0.0
     groups: dict = {}
     for cell in cells:
         groups.setdefault(cell["column"], []).append(cell)
@@ -545,38 +565,81 @@ def fit_answers(df: pd.DataFrame, published: pd.DataFrame, year: int, exclude=()
         members = [np.flatnonzero(innov & (cluster == j)) for j in range(4)]
         base = np.array([len(m) for m in members])
         have = np.array([is_hit[m].sum() for m in members])
-        plain = {CLUSTERS.index(c["cluster"]): c for c in group if "minus" not in c}
+        plain = {CLUSTERS.index(c["cluster"]): c for c in group if "minus" not in c and c["cluster"] != ALL}
+        totals = [c for c in group if c["cluster"] == ALL]
         diffs = [c for c in group if "minus" in c]
         options = []
         for j in range(3):
             if j in plain:
                 lo, hi = _bounds(plain[j]["pct"], base[j], plain[j]["tol"])
-                if lo > hi:  # no whole count rounds to it: the nearest
-                    lo = hi = int(round(plain[j]["pct"] * base[j] / 100))
-                options.append(range(lo, hi + 1))
+                # a few counts either side, for when the printed total (Figure 2-12 or 2-19)
+                # leaves no whole counts that reach every cluster's rounding
+                options.append(range(max(min(lo, hi) - WIDEN, 0), min(max(lo, hi) + WIDEN, base[j]) + 1))
             else:
                 options.append(range(have[j], have[j] + 1))
-        best, best_key = None, None
-        for tk in options[0]:
-            for tg in options[1]:
-                for tb in options[2]:
-                    t = np.array([tk, tg, tb])
-                    rest = int(is_hit[innov].sum()) - t.sum()  # what the innovators without a score hold
-                    if not 0 <= rest <= base[3]:
-                        continue
-                    bad = 0.0
-                    for d in diffs:
-                        a, b = CLUSTERS.index(d["cluster"]), CLUSTERS.index(d["minus"])
-                        v = 100 * t[a] / max(base[a], 1) - 100 * t[b] / max(base[b], 1)
-                        bad += max(abs(v - d["pct"]) - d["tol"] - 1e-9, 0)
-                    key = (bad, int(np.abs(t - have[:3]).sum()) + abs(rest - have[3]), tk, tg, tb)
-                    if best_key is None or key < best_key:
-                        best, best_key = np.array([*t, rest]), key
+
+        # The answers' totals may move within the printed rounding of Figure 2-12 (2-19): that
+        # many answers can turn from not counting to counting (up) or back (down).
+        margins = _margins(column)
+        n_innov = int(innov.sum())
+        count = {a: int((values[innov] == a).sum()) for a in margins}
+        bounds = {a: _bounds(v, n_innov) for a, v in margins.items()}
+        room_in = sum(max(bounds[a][1] - count[a], 0) for a in margins if a in good)
+        room_out = sum(max(bounds[a][1] - count[a], 0) for a in margins if a not in good)
+        slack_in = sum(max(count[a] - bounds[a][0], 0) for a in margins if a in good)
+        slack_out = sum(max(count[a] - bounds[a][0], 0) for a in margins if a not in good)
+        up, down = min(room_in, slack_out), min(room_out, slack_in)
+        hits_now = int(is_hit[innov].sum())
+        grid = np.array(np.meshgrid(*[np.array(o) for o in options], indexing="ij")).reshape(3, -1)
+        # what the innovators without a score hold: as close to the total as the total allows
+        rest = np.clip(hits_now - grid.sum(axis=0), np.maximum(hits_now - down - grid.sum(axis=0), 0),
+                       np.minimum(hits_now + up - grid.sum(axis=0), base[3]))
+        keep = (rest >= 0) & (rest <= base[3]) & (grid.sum(axis=0) + rest >= hits_now - down) \
+            & (grid.sum(axis=0) + rest <= hits_now + up)
+        grid, rest = grid[:, keep], rest[keep]
+        bad = np.zeros(grid.shape[1])
+        for j, cell in plain.items():
+            bad += np.maximum(np.abs(100 * grid[j] / max(base[j], 1) - cell["pct"]) - cell["tol"] - 1e-9, 0)
+        for d in diffs:
+            a, b = CLUSTERS.index(d["cluster"]), CLUSTERS.index(d["minus"])
+            v = 100 * grid[a] / max(base[a], 1) - 100 * grid[b] / max(base[b], 1)
+            bad += np.maximum(np.abs(v - d["pct"]) - d["tol"] - 1e-9, 0)
+        for d in totals:
+            v = 100 * grid.sum(axis=0) / max(base[:3].sum(), 1)
+            bad += np.maximum(np.abs(v - d["pct"]) - d["tol"] - 1e-9, 0)
+        distance = (np.abs(grid - have[:3, None]).sum(axis=0) + np.abs(rest - have[3])
+                    + np.abs(grid.sum(axis=0) + rest - hits_now))
+        best = best_key = None
+        if grid.shape[1]:
+            # least miss, then least change, then the smallest counts (np.lexsort: last key first)
+            pick = np.lexsort((grid[2], grid[1], grid[0], distance, np.round(bad, 9)))[0]
+            best = np.array([*grid[:, pick], rest[pick]])
+            best_key = (float(bad[pick]),)
         if best is None:
             continue
         battery_hits = np.zeros(len(out))
         for c in battery:
             battery_hits += np.isin(out[c].to_numpy(dtype="float64", na_value=np.nan), good)
+        change = int(best.sum()) - hits_now
+        for _ in range(abs(change)):
+            have = np.array([is_hit[m].sum() for m in members])
+            step = 1 if change > 0 else -1
+            group_ = np.flatnonzero((have < best) if step > 0 else (have > best))[0]
+            pool = members[group_][~is_hit[members[group_]] if step > 0 else is_hit[members[group_]]]
+            # from the answer with the most slack to the neighbouring one with room
+            sources = [a for a in margins if (a in good) != (step > 0) and count[a] > bounds[a][0]]
+            sinks = [a for a in margins if (a in good) == (step > 0) and count[a] < bounds[a][1]]
+            src = max(sources, key=lambda a: (count[a] - bounds[a][0], -a))
+            dst = max(sinks, key=lambda a: (bounds[a][1] - count[a], -a))
+            cand = pool[values[pool] == src]
+            order = np.lexsort((cand, -battery_hits[cand] if step > 0 else battery_hits[cand]))
+            i = cand[order[0]]
+            values[i] = dst
+            count[src] -= 1
+            count[dst] += 1
+            is_hit[i] = step > 0
+            battery_hits[i] += step
+            exchanges += 1
         while True:
             have = np.array([is_hit[m].sum() for m in members])
             over = np.flatnonzero(have > best)
@@ -592,19 +655,38 @@ def fit_answers(df: pd.DataFrame, published: pd.DataFrame, year: int, exclude=()
             battery_hits[i] -= 1
             battery_hits[j] += 1
             exchanges += 1
-        miss += best_key[0]
+        missed += best_key[0]
         out[column] = pd.arrays.IntegerArray(np.nan_to_num(values).astype("int64"), np.isnan(values))
-    return out, exchanges, miss
+    return out, exchanges, missed
+
+
+_CACHE: dict = {}
+
+
+def _published() -> pd.DataFrame:
+    """The published rows as compared with microdata (read once per process; not changed)."""
+    if "rows" not in _CACHE:
+        _CACHE["rows"] = reproduce.comparable_published()
+    return _CACHE["rows"]
+
+
+def has_tables(year: int) -> bool:
+    """Whether the report breaks ``year`` down by climate cluster (only 2025 does)."""
+    rows = _published()
+    return bool(((rows["year"] == year) & (rows["breakdown"] == "climate_cluster")).any())
 
 
 def fit(df: pd.DataFrame, exclude=(), published: pd.DataFrame | None = None) -> tuple[pd.DataFrame, FitReport]:
     """Both stages on one wave (only 2025 has tables by climate cluster); ``exclude``: tables
     of :data:`TABLES` whose constraints are left out."""
     year = int(df["wave"].iloc[0])
-    published = reproduce.comparable_published() if published is None else published
     report = FitReport(excluded=tuple(exclude))
-    if not ((published["year"] == year) & (published["breakdown"] == "climate_cluster")).any():
+    unknown = set(exclude) - set(TABLES)
+    if unknown:
+        raise ValueError(f"no such table to leave out: {sorted(unknown)}")
+    if not has_tables(year):
         return df, report
+    published = _published() if published is None else published
     df = df.reset_index(drop=True)
     sizes, n_c = plan(df, published, year, exclude)
     df, report.moves, report.cluster_counts = fit_cluster_sizes(df, published, year, sizes)

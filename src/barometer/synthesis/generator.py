@@ -190,6 +190,18 @@ ASSUMPTIONS: list[Assumption] = [
                "13% of failed attempts (phase)",
                "the printed shares add to 99% and 87%; B1-2's base fixes inspired + copied exactly",
                "green", "chapters 4 and 9"),
+    Assumption("A26", "The fit by climate cluster (2025)",
+               "the fitting step (barometer.synthesis.fit) puts the 2025 wave on the report's tables by "
+               "climate cluster (Figure 2-17 with its total, Figure B2-2, the §2.4 breakdowns) by moving "
+               "climate totals within a stratum (same sum; SDs within 0.008 of the published), exchanging "
+               "climate bundles between organisations of one stratum, and exchanging answers of a factor "
+               "or effect between innovators of different clusters; it prefers the fewest changes and, in "
+               "an exchange of answers, the innovator who gives that answer to the fewest (most) other "
+               "items, so that the generator's other relations stay where no table speaks",
+               "the report publishes these tables but not the microdata behind them; which organisations "
+               "carry a cell's count is not published",
+               "red", "chapters 7 and 8 by climate cluster; any relation of climate with variables the "
+               "report does not cross with climate (size, officer, preconditions) is weakened by the exchanges"),
     Assumption("A24", "2021 items not in the text",
                "B1-2 to B1-7 use their 2021 columns; other 2021 items (strategy, technology, factors) "
                "repeat the 2025 marginals",
@@ -1092,7 +1104,7 @@ def generate(seed: int = SEED, n: dict[int, int] | None = None, config: Config |
         wave = _Wave(year, (cfg.n or {}).get(year), targets, rng, cfg)
         out[year] = wave.build()
         if cfg.fit and wave.scale == 1.0:
-            # The fit works on the published number of organisations only: its targets are
+            # A26. The fit works on the published number of organisations only: its targets are
             # whole counts of the report's bases. A scaled population keeps the generator's
             # relations (see the module's docstring).
             out[year] = fit.fit(out[year], exclude=cfg.exclude)[0]
