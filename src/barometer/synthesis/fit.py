@@ -621,25 +621,32 @@ def fit_answers(df: pd.DataFrame, published: pd.DataFrame, year: int, exclude=()
         for c in battery:
             battery_hits += np.isin(out[c].to_numpy(dtype="float64", na_value=np.nan), good)
         change = int(best.sum()) - hits_now
+        step = 1 if change > 0 else -1
         for _ in range(abs(change)):
             have = np.array([is_hit[m].sum() for m in members])
-            step = 1 if change > 0 else -1
-            group_ = np.flatnonzero((have < best) if step > 0 else (have > best))[0]
-            pool = members[group_][~is_hit[members[group_]] if step > 0 else is_hit[members[group_]]]
-            # from the answer with the most slack to the neighbouring one with room
-            sources = [a for a in margins if (a in good) != (step > 0) and count[a] > bounds[a][0]]
             sinks = [a for a in margins if (a in good) == (step > 0) and count[a] < bounds[a][1]]
-            src = max(sources, key=lambda a: (count[a] - bounds[a][0], -a))
-            dst = max(sinks, key=lambda a: (bounds[a][1] - count[a], -a))
-            cand = pool[values[pool] == src]
-            order = np.lexsort((cand, -battery_hits[cand] if step > 0 else battery_hits[cand]))
-            i = cand[order[0]]
-            values[i] = dst
-            count[src] -= 1
-            count[dst] += 1
-            is_hit[i] = step > 0
-            battery_hits[i] += step
-            exchanges += 1
+            done = False
+            for group_ in np.flatnonzero((have < best) if step > 0 else (have > best)):
+                pool = members[group_][~is_hit[members[group_]] if step > 0 else is_hit[members[group_]]]
+                # from the answer with the most slack (among the group's) to the one with most room
+                sources = [a for a in margins if (a in good) != (step > 0) and count[a] > bounds[a][0]
+                           and (values[pool] == a).any()]
+                if not sources or not sinks:
+                    continue
+                src = max(sources, key=lambda a: (count[a] - bounds[a][0], -a))
+                dst = max(sinks, key=lambda a: (bounds[a][1] - count[a], -a))
+                cand = pool[values[pool] == src]
+                i = cand[np.lexsort((cand, -battery_hits[cand] if step > 0 else battery_hits[cand]))[0]]
+                values[i] = dst
+                count[src] -= 1
+                count[dst] += 1
+                is_hit[i] = step > 0
+                battery_hits[i] += step
+                exchanges += 1
+                done = True
+                break
+            if not done:
+                break
         while True:
             have = np.array([is_hit[m].sum() for m in members])
             over = np.flatnonzero(have > best)
@@ -648,6 +655,8 @@ def fit_answers(df: pd.DataFrame, published: pd.DataFrame, year: int, exclude=()
                 break
             giver = members[over[0]][is_hit[members[over[0]]]]
             taker = members[under[0]][~is_hit[members[under[0]]]]
+            if not len(giver) or not len(taker):
+                break
             i = giver[np.lexsort((giver, battery_hits[giver]))[0]]
             j = taker[np.lexsort((taker, -battery_hits[taker]))[0]]
             values[i], values[j] = values[j], values[i]
