@@ -82,9 +82,10 @@ def run(seed: int) -> dict:
     tables = []
     for table in fit.LEAVE_ONE_OUT_TABLES:
         cells = refit(table, seed)
-        tables.append({"table": table, "left_out": _stats(cells),
-                       "unfitted_generator": _stats(cells_of(unfitted, table)),
-                       "cells": json.loads(cells.to_json(orient="records"))})
+        before = _cell_frame(cells_of(unfitted, table))
+        tables.append({"table": table, "left_out": _stats(cells), "unfitted_generator": _stats(before),
+                       "cells": json.loads(cells.to_json(orient="records")),
+                       "unfitted_cells": json.loads(before.to_json(orient="records"))})
     return {"synthetic": True, "seed": seed, "code_digest": code_digest(), "tables": tables,
             "note": "SYNTHETIC data: each table's cells as predicted by the fit without that table "
                     "(left_out) and by the generator without any fit (unfitted_generator)."}
@@ -116,9 +117,8 @@ def summary(result: dict | None = None) -> pd.DataFrame:
         rows.append({"table": t["table"], **{f"{k}": v for k, v in t["left_out"].items()},
                      **{f"unfitted_{k}": v for k, v in t["unfitted_generator"].items()}})
     cells = pd.DataFrame([c for t in result["tables"] for c in t["cells"]])
-    total = _stats(cells)
-    rows.append({"table": "all", **total, **{f"unfitted_{k}": sum(r[f"unfitted_{k}"] for r in rows)
-                                             for k in ("cells", "within")}})
+    before = pd.DataFrame([c for t in result["tables"] for c in t["unfitted_cells"]])
+    rows.append({"table": "all", **_stats(cells), **{f"unfitted_{k}": v for k, v in _stats(before).items()}})
     return pd.DataFrame(rows)
 
 
