@@ -96,8 +96,8 @@ def test_fidelity_meets_the_target_on_calibration_targets(both):
     # Known misses stay few and stay documented.
     assert calib["known_miss"].sum() <= 3
     assert (calib[calib["known_miss"]]["difference"].abs() < 6).all()
-    held = rec[rec["role"] == "held-out"]
-    assert len(held) >= 100 and set(held["source_id"]) >= {"2-17", "B2-2"}
+    fitted = rec[rec["role"] == "fitted"]
+    assert len(fitted) >= 100 and set(fitted["source_id"]) >= {"2-17", "B2-2"}
 
 
 def test_fidelity_detects_a_wrong_dataset(both):
@@ -175,8 +175,11 @@ def test_the_fit_is_deterministic_and_changes_only_the_2025_wave(unfitted):
     assert not once.equals(unfitted[2025])
     assert fit.fit(unfitted[2021])[0] is unfitted[2021]  # no tables by cluster for 2021
     # the same organisations, sectors, innovators and answers' totals
-    for col in ("org_id", "sector", "national_government_type", "size_class", "innovated", "failed_attempt"):
+    for col in ("org_id", "sector", "national_government_type", "size_class", "innovated"):
         assert once[col].equals(unfitted[2025][col]), col
+    # failed attempts travel with the climate (the bases of B2-3 are by cluster), within a sector
+    by_sector = [d.groupby("sector")["failed_attempt"].sum() for d in (once, unfitted[2025])]
+    assert by_sector[0].equals(by_sector[1])
     assert (once[md.items("promoting_factor")].apply(lambda c: c.value_counts()).fillna(0)
             .sub(unfitted[2025][md.items("promoting_factor")].apply(lambda c: c.value_counts()).fillna(0))
             .abs().to_numpy().max()) <= 2  # (answers move only within Figure 2-12's rounding)
@@ -256,4 +259,6 @@ def test_the_tolerances_of_each_kind_of_number_are_pinned():
     assert kinds[("pct", True)] == {5.0}
     assert kinds[("n", False)] == {0.0}
     assert kinds[("pct_point_diff", False)] == {1.0}
-    assert max(kinds[("mean", False)] | kinds[("sd", False)]) <= 0.05
+    # half a unit of the last printed decimal, at least 0.01 (means of whole grades: 0.5)
+    assert kinds[("mean", False)] == {0.01, 0.05, 0.5}
+    assert kinds[("sd", False)] == {0.01, 0.05}
