@@ -30,7 +30,7 @@ def chapters(tmp_path):
 def test_records_are_collected_with_their_role(chapters):
     rec = scorecard.collect(chapters)
     assert len(rec) == 3
-    assert rec.set_index("source_id")["role"].to_dict() == {"B1-8": "calibration", "2-17": "held-out",
+    assert rec.set_index("source_id")["role"].to_dict() == {"B1-8": "calibration", "2-17": "fitted",
                                                           "B1-9": "calibration"}
 
 
@@ -38,7 +38,7 @@ def test_summary_counts_per_chapter_and_overall(chapters):
     summ = scorecard.summary(scorecard.collect(chapters)).set_index(["chapter", "role"])
     assert summ.loc[("all chapters", "all"), "compared"] == 3
     assert summ.loc[("all chapters", "all"), "within"] == 2
-    assert summ.loc[("02_b", "held-out"), "within"] == 0
+    assert summ.loc[("02_b", "fitted"), "within"] == 0
 
 
 def test_a_number_two_chapters_compare_is_counted_once_among_the_distinct_numbers(chapters):

@@ -96,8 +96,8 @@ def test_fidelity_meets_the_target_on_calibration_targets(both):
     # Known misses stay few and stay documented.
     assert calib["known_miss"].sum() <= 3
     assert (calib[calib["known_miss"]]["difference"].abs() < 6).all()
-    held = rec[rec["role"] == "held-out"]
-    assert len(held) >= 100 and set(held["source_id"]) >= {"2-17", "B2-2"}
+    fitted = rec[rec["role"] == "fitted"]
+    assert len(fitted) >= 100 and set(fitted["source_id"]) >= {"2-17", "B2-2"}
 
 
 def test_fidelity_detects_a_wrong_dataset(both):
@@ -155,3 +155,110 @@ def test_recomputed_values_on_a_hand_made_frame():
     got = reproduce.records(df, rows).set_index("group")
     assert got.loc["Gemeente", "recomputed"] == 50 and got.loc["Gemeente", "base_n"] == 2
     assert got.loc["Totaal", "recomputed"] == 75 and got.loc["Totaal", "base_n"] == 4
+
+
+# --------------------------------------------------------------------------- the fit
+
+
+@pytest.fixture(scope="module")
+def unfitted() -> dict[int, pd.DataFrame]:
+    return synthesis.generate(config=synthesis.Config(fit=False))
+
+
+def test_the_fit_is_deterministic_and_changes_only_the_2025_wave(unfitted):
+    from barometer.synthesis import fit
+
+    once, report = fit.fit(unfitted[2025])
+    again, _ = fit.fit(unfitted[2025])
+    assert once.to_csv(index=False) == again.to_csv(index=False)
+    assert report.moves > 0 and report.changed > 0 and report.exchanges > 0  # it did something
+    assert not once.equals(unfitted[2025])
+    assert fit.fit(unfitted[2021])[0] is unfitted[2021]  # no tables by cluster for 2021
+    # the same organisations, sectors, innovators and answers' totals
+    for col in ("org_id", "sector", "national_government_type", "size_class", "innovated"):
+        assert once[col].equals(unfitted[2025][col]), col
+    # failed attempts travel with the climate (the bases of B2-3 are by cluster), within a sector
+    by_sector = [d.groupby("sector")["failed_attempt"].sum() for d in (once, unfitted[2025])]
+    assert by_sector[0].equals(by_sector[1])
+    assert (once[md.items("promoting_factor")].apply(lambda c: c.value_counts()).fillna(0)
+            .sub(unfitted[2025][md.items("promoting_factor")].apply(lambda c: c.value_counts()).fillna(0))
+            .abs().to_numpy().max()) <= 2  # (answers move only within Figure 2-12's rounding)
+
+
+def test_the_fit_meets_the_tables_by_climate_cluster_and_the_generator_alone_does_not(both, unfitted):
+    rec = fidelity.compare(both)
+    fitted = rec[rec["role"] == "fitted"]
+    before = fidelity.compare(pd.concat(unfitted.values(), ignore_index=True))
+    before = before[before["role"] == "fitted"]
+    assert len(fitted) == len(before) == 111
+    assert fitted["within"].sum() >= 100 and before["within"].sum() <= 10
+    # §2.4: the cluster shares, innovation rate and spectrum by cluster and its five differences
+    assert fitted[fitted["source_id"] == "text-2.4"]["within"].all()
+    # What stays outside is a cell no whole count reaches together with the others: B2-2 with
+    # the innovator bases that 2-17 fixes, and two cells of 2-17 against its total column.
+    misses = fitted[~fitted["within"]]
+    assert set(misses["source_id"]) <= {"B2-2", "2-17"} and (misses["difference"].abs() < 1.0).all(), misses
+
+
+def test_the_committed_leave_one_out_results_are_current_and_one_refit_reproduces_them():
+    from barometer.synthesis import leave_one_out
+
+    result = leave_one_out.load()
+    assert result["synthetic"] is True and result["seed"] == synthesis.SEED
+    assert result["code_digest"] == leave_one_out.code_digest(), "rerun: barometer fidelity --leave-one-out"
+    table = next(t for t in result["tables"] if t["table"] == "text-2.4:spectrum")
+    again = leave_one_out.refit("text-2.4:spectrum", result["seed"])
+    committed = pd.DataFrame(table["cells"])
+    assert len(again) == len(committed) > 0
+    assert np.allclose(again["recomputed"].to_numpy(float), committed["recomputed"].to_numpy(float))
+    assert again["within"].tolist() == committed["within"].tolist()
+    # the held-out measure every page states is these results
+    held = fidelity.held_out_summary()
+    cells = leave_one_out.held_out_cells(result)
+    assert (held.numbers, held.within) == (len(cells), int(cells["within"].sum()))
+
+
+def test_leaving_a_table_out_of_the_fit_changes_what_the_fit_does(unfitted):
+    from barometer.synthesis import fit
+
+    full = fit.fit(unfitted[2025])[0]
+    without = fit.fit(unfitted[2025], exclude=("B2-2",))[0]
+    effects = md.items("effect")
+    assert not full[effects].equals(without[effects])
+    with pytest.raises(ValueError, match="no such table"):
+        fit.fit(unfitted[2025], exclude=("B9-9",))
+
+
+# --------------------------------------------------------------------------- the tolerance
+
+
+@pytest.mark.parametrize(("offset", "within"), [(0.0, True), (0.4, True), (-0.5, True), (0.6, False), (-0.7, False),
+                                                (1.2, False)])
+def test_a_share_is_reproduced_only_within_half_a_point(offset, within):
+    """The reproduction tolerance of a percentage is the printed rounding, 0.5 points: a share
+    0.6 points off is a miss (loosening the tolerance to 1.5 fails this test)."""
+    row = published.table("B1-8", year=2025, group="Gemeente", statistic="pct").iloc[[0]]
+    n = 1000
+    k = int(round((float(row["value"].iloc[0]) + offset) * n / 100))
+    df = md.empty_frame(n)
+    df["org_id"] = [f"o{i}" for i in range(n)]
+    df["wave"] = 2025
+    df["sector"] = "Gemeente"
+    df["innovated"] = pd.array([1] * k + [0] * (n - k), dtype="Int64")
+    got = reproduce.records(df, row).iloc[0]
+    assert got["recomputed"] == pytest.approx(100 * k / n)
+    assert bool(got["within"]) is within
+
+
+def test_the_tolerances_of_each_kind_of_number_are_pinned():
+    rows = reproduce.comparable_published()
+    kinds = {}
+    for r in rows.itertuples():
+        kinds.setdefault((r.statistic, bool(r.approx)), set()).add(reproduce.tolerance(r))
+    assert kinds[("pct", False)] == {0.5}
+    assert kinds[("pct", True)] == {5.0}
+    assert kinds[("n", False)] == {0.0}
+    assert kinds[("pct_point_diff", False)] == {1.0}
+    # half a unit of the last printed decimal, at least 0.01 (means of whole grades: 0.5)
+    assert kinds[("mean", False)] == {0.01, 0.05, 0.5}
+    assert kinds[("sd", False)] == {0.01, 0.05}

@@ -366,8 +366,8 @@ class Chapter:
         """Glue the title and the note of the Summary's block of microdata results
         (``<prefix>recap_title``, ``<prefix>recap_note``), the one place of a Summary that may
         recap them (see :mod:`barometer.book.provenance`). On synthetic data the title says so and the
-        note states how well the generator reproduces the published numbers it was not fitted to
-        (:func:`barometer.synthesis.fidelity.held_out_summary`, as the fidelity appendix computes it); on
+        note states how well the synthetic data predict the joint tables each left out of the fit
+        (:func:`barometer.synthesis.fidelity.held_out_summary`, as the fidelity appendix shows it); on
         own data the block holds your results, which passed the output check."""
         from barometer.synthesis import fidelity
 
@@ -375,7 +375,7 @@ class Chapter:
             raise GateError("ch.recap() belongs to the microdata part (after ch.microdata()): it recaps its results")
         prefix = glue_prefix(self.slug)
         if self.synthetic:
-            held = fidelity.held_out_summary(self._load())
+            held = fidelity.held_out_summary()
             title = gv.fixed(self.say("Synthetic data: the method, not a finding"))
             # numbers computed from the synthetic data (about the generator): synthetic provenance
             note = gv.text(self.say(fidelity.HELD_OUT_SENTENCE), **{

@@ -2,9 +2,10 @@
 
 Each chapter saves ``files/<chapter>/_reproduction.csv`` (see :meth:`barometer.book.chapter.Chapter.reproduce`):
 published numbers beside the same numbers recomputed from the configured microdata. Here they
-are collected and summarised per chapter and overall; for synthetic data, calibration targets
-are kept apart from held-out numbers (see :mod:`barometer.synthesis.fidelity`), because matching a
-calibration target proves only that the generator works.
+are collected and summarised per chapter and overall; calibration targets (the margins) are
+kept apart from the fitted tables by climate cluster (see :mod:`barometer.synthesis.fidelity`):
+on synthetic data both are matched by construction, which proves only that the generator and its
+fit work; how realistic the synthetic data are is the held-out measure of the fidelity page.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def collect(chapters: Path) -> pd.DataFrame:
         return pd.DataFrame(columns=["chapter", "source_id", "within", "role"])
     rec = pd.concat(frames, ignore_index=True)
     rec["within"] = rec["within"].astype(str).str.lower() == "true"
-    rec["role"] = np.where(fidelity.is_held_out(rec), "held-out", "calibration")
+    rec["role"] = np.where(fidelity.is_held_out(rec), "fitted", "calibration")
     return rec
 
 
@@ -64,8 +65,9 @@ def markdown(rec: pd.DataFrame) -> str:
     if "synthetic" in kinds:
         out += ["```{admonition} Computed on synthetic data\n:class: warning\n"
                 "The records below compare the report with the **synthetic** stand-in. Calibration targets "
-                "are reproduced by construction; only the held-out numbers say something about how "
-                "realistic the generator's assumptions are. Neither is a finding about Dutch government.\n```", ""]
+                "and the fitted tables by climate cluster are reproduced by construction; only the held-out "
+                "measure of the fidelity page (each table left out of the fit in turn) says something about "
+                "how realistic the synthetic data are. Neither is a finding about Dutch government.\n```", ""]
     if rec.empty:
         return "\n".join([*out, "No chapter has saved reproduction records yet."]) + "\n"
     table = summary(rec)
