@@ -914,7 +914,7 @@ def clusters_table(ch, focus, has_clim, clusters, in_cluster, innovated, several
     ch.table(table, "clusters_microdata",
              ch.text("Climate groups with cut points {low:g} and {high:g}, {year}, {sectors}: size, innovation rate "
                      "and share of innovators with several innovation types (recomputed from the microdata), beside "
-                     "the published values (§2.4, 2025; held out from the synthetic generator).",
+                     "the published values (§2.4, 2025; fitted by the synthetic generator).",
                      low=ch.fixed(cluster_cuts[0]), high=ch.fixed(cluster_cuts[1]), year=ch.fixed(ch.year),
                      sectors=ch.fixed(ch.sector_label)),
              labels=("group",))
@@ -962,7 +962,8 @@ def factors_by_group(ch, focus, in_cluster, innovated, f17: pd.DataFrame) -> pd.
     ch.table(table, "figure_2_17_microdata",
              ch.text("Share of innovators naming each factor as (strongly) promoting in the strong and the limited "
                      "climate group, and the difference with a Newcombe 95% interval, {year}, {sectors} (recomputed "
-                     "from the microdata), beside the published difference (Figure 2-17, 2025; held out).",
+                     "from the microdata), beside the published difference (Figure 2-17, 2025; fitted by the synthetic "
+                     "generator).",
                      year=ch.fixed(ch.year), sectors=ch.fixed(ch.sector_label)),
              labels=("factor",), formats={"CI low": "{:.0f}", "CI high": "{:.0f}", "published difference": "{:.0f}"})
     return table
@@ -1010,7 +1011,7 @@ def show_reproduction(ch, records: pd.DataFrame) -> None:
     shown["item"] = [i.replace(" | ", ": ") for i in shown["item"]]
     ch.table(shown.sort_values(["role", "source_id"], kind="stable"), "reproduction",
              "Published numbers of this chapter beside their values recomputed from the microdata; role: "
-             "calibration target of the synthetic generator or held out from it.",
+             "calibration target of the synthetic generator or fitted by it.",
              labels=("role", "source_id", "year", "group", "variable", "item", "statistic", "tolerance"),
              formats={"published": "{:g}", "recomputed": "{:.2f}", "difference": "{:+.2f}", "tolerance": "{:.2f}"})
     summary_rows = []
@@ -1236,12 +1237,12 @@ def glue_coverage(ch, coverage: dict) -> None:
 
 
 def glue_reproduction(ch, records: pd.DataFrame) -> None:
-    """How many calibration and held-out numbers reproduce, and which calibration numbers miss."""
-    calibration, held_out = records[records["role"] == "calibration"], records[records["role"] == "held-out"]
+    """How many calibration and fitted numbers reproduce, and which calibration numbers miss."""
+    calibration, fitted = records[records["role"] == "calibration"], records[records["role"] == "fitted"]
     ch.glue("ch07_rep_cal_n", ch.fixed(len(calibration)))
     ch.glue("ch07_rep_cal_ok", ch.tally(calibration, "within", "True"))
-    ch.glue("ch07_rep_held_n", ch.fixed(len(held_out)))
-    ch.glue("ch07_rep_held_ok", ch.tally(held_out, "within", "True"))
+    ch.glue("ch07_rep_fit_n", ch.fixed(len(fitted)))
+    ch.glue("ch07_rep_fit_ok", ch.tally(fitted, "within", "True"))
     misses = calibration_misses(ch, records)  # which rows missed rests on every calibration value
     ch.glue("ch07_rep_cal_misses", misses["misses"])
     glue_known_misses_view(ch, misses["known"], misses["chosen_from"])  # the sentence is in the notebook
