@@ -262,3 +262,23 @@ def test_the_tolerances_of_each_kind_of_number_are_pinned():
     # half a unit of the last printed decimal, at least 0.01 (means of whole grades: 0.5)
     assert kinds[("mean", False)] == {0.01, 0.05, 0.5}
     assert kinds[("sd", False)] == {0.01, 0.05}
+
+
+def test_a_large_population_keeps_the_fitted_relations_when_replicated():
+    """Three copies and a remainder of the fitted waves: every share of the copies is the fitted
+    wave's, ids stay unique, and the same seed gives the same population."""
+    waves = synthesis.generate()
+    n = {year: 3 * len(w) + 17 for year, w in waves.items()}
+    big = synthesis.replicated(n)
+    again = synthesis.replicated(n)
+    for year, wave in waves.items():
+        assert len(big[year]) == n[year] and big[year]["org_id"].is_unique
+        assert big[year].equals(again[year])
+        copies = big[year].iloc[: 3 * len(wave)]
+        for column in ("sector", "innovated", "climate_statement_1"):
+            assert copies[column].value_counts(normalize=True, dropna=False).sort_index().equals(
+                wave[column].value_counts(normalize=True, dropna=False).sort_index()), column
+        # a relation between variables, as the fit left it (promoting factor by climate answer)
+        for a, b in (("sector", "innovated"), ("climate_statement_1", "promoting_factor_1")):
+            assert np.allclose(pd.crosstab(copies[a], copies[b], normalize="index"),
+                               pd.crosstab(wave[a], wave[b], normalize="index")), (a, b)

@@ -21,9 +21,11 @@ How it is built, per wave:
    report's tables by climate cluster (Figures 2-17 and B2-2, the breakdowns of §2.4) without
    changing any margin.
 
-Scaling: ``generate(n=...)`` keeps every published proportion for any number of organisations
-(used by the benchmark of one million); the fitting step runs only at the published size, so a
-scaled population has the generator's assumed relations by cluster, not the fitted ones.
+Scaling: ``generate(n=...)`` keeps every published proportion for any number of organisations;
+the fitting step runs only at the published size, so a scaled population has the generator's
+assumed relations by cluster, not the fitted ones. :func:`replicated` keeps the fitted relations
+at any size instead: it fits the published wave and replicates it (whole copies, and a seeded
+sample for the remainder). The benchmark of one million organisations measures both.
 """
 
 from __future__ import annotations
@@ -1110,6 +1112,26 @@ def generate(seed: int = SEED, n: dict[int, int] | None = None, config: Config |
             # whole counts of the report's bases. A scaled population keeps the generator's
             # relations (see the module's docstring).
             out[year] = fit.fit(out[year], exclude=cfg.exclude)[0]
+    return out
+
+
+def replicated(n: dict[int, int], seed: int = SEED) -> dict[int, pd.DataFrame]:
+    """Both waves at any size with the fitted relations: the fit runs on the published number of
+    organisations (its targets are whole counts of the report's bases), so a large population is
+    made of whole copies of the fitted wave plus a seeded sample of it for the remainder. Every
+    share of a whole number of copies is the fitted wave's own; the remainder moves a share by at
+    most ``remainder / n``. (``generate(n=...)`` instead scales the generator itself, with its
+    assumed relations and no fit.)"""
+    waves = generate(seed=seed)
+    out = {}
+    for year, wave in waves.items():
+        copies, remainder = divmod(int(n[year]), len(wave))
+        rng = np.random.default_rng([seed, year, 1])  # (a stream of its own: the waves are unchanged)
+        extra = wave.iloc[np.sort(rng.choice(len(wave), size=remainder, replace=False))]
+        big = pd.concat([wave] * copies + [extra], ignore_index=True)
+        prefix = str(wave["org_id"].iloc[0]).split("-")[0]
+        big["org_id"] = [f"{prefix}-{k:07d}" for k in range(1, len(big) + 1)]
+        out[year] = big
     return out
 
 
