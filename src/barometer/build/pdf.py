@@ -126,13 +126,13 @@ def _front_matter(titles: list[str], synthetic: bool, lang: str = "en") -> str:
 
 #: The banner a chapter shows where its analyses of the synthetic stand-in begin, in any language
 #: (barometer.book.chapter.SYNTHETIC_BANNER_CLASS).
-SYNTHETIC_BANNER = f'<div class="admonition warning {SYNTHETIC_BANNER_CLASS}">'
+SYNTHETIC_BANNER = re.compile(rf'<div class="[^"]*\b{SYNTHETIC_BANNER_CLASS}\b[^"]*">')
 
 
 def runs_on_synthetic(site: Path, pages: list[str]) -> bool:
     """Whether the site's chapters analyse the synthetic stand-in (their banner says so): then the
     book's title page says it too. An edition of a user's own microdata has no such banner."""
-    return any(SYNTHETIC_BANNER in (site / f"{p}.html").read_text(encoding="utf-8") for p in pages)
+    return any(SYNTHETIC_BANNER.search((site / f"{p}.html").read_text(encoding="utf-8")) for p in pages)
 
 
 def build(site: Path, out: Path, *, chapters: bool = True, root: Path | None = None, lang: str = "en") -> dict:

@@ -1099,7 +1099,7 @@ def glue_wave_changes(ch, waves: pd.DataFrame, b110: pd.DataFrame) -> None:
     sig = waves[waves["p (Holm)"] < 0.05]
     total = total_row(ch, waves)
     ch.glue("ch07_n_sig_sectors", len(sig))
-    ch.glue("ch07_sig_sectors", ", ".join(sig["sector"]) if len(sig) else "none")
+    ch.glue("ch07_sig_sectors", ", ".join(sig["sector"]) if len(sig) else ch.say("none"))
     ch.glue("ch07_total_diff", total["difference"], "{:+.2f}")
     ch.glue("ch07_total_change_p", total["p"], "{:.2g}")
     ch.glue("ch07_year", ch.year)
@@ -1132,9 +1132,9 @@ def glue_preconditions(ch, pre_waves: pd.DataFrame, pre_pub: pd.DataFrame) -> pd
     b21 = published.table("B2-1").set_index("statistic")["value"]
     ch.glue("ch07_b21_mean", b21["mean"], "{:.2f}")
     ch.glue("ch07_b21_sd", b21["sd"], "{:.2f}")
-    ch.glue("ch07_b21_check", "equal" if (b21["mean"], b21["sd"]) == tuple(pre_pub.loc[("Totaal", 2025),
-                                                                                       ["mean", "sd"]])
-            else "differ from")
+    ch.glue("ch07_b21_check", ch.say("equal") if (b21["mean"], b21["sd"]) == tuple(pre_pub.loc[("Totaal", 2025),
+                                                                                               ["mean", "sd"]])
+            else ch.say("differ from"))
     total = total_row(ch, pre_waves)
     ch.glue("ch07_pre_diff", total["difference"], "{:+.2f}")
     ch.glue("ch07_pre_change_p", total["p"], "{:.2g}")
@@ -1163,14 +1163,15 @@ def glue_cluster_tests(ch, rate, n_cluster: dict, k_vs_b, spec_k: float, spec_b:
     ch.glue("ch07_rate_g", rate["Gemiddeld"], "{:.0f}%")
     ch.glue("ch07_rate_b", rate["Beperkt"], "{:.0f}%")
     ch.glue("ch07_rate_p", p, "{:.2g}")
-    ch.glue("ch07_rate_sig", "not statistically significant" if p >= 0.05 else "statistically significant")
+    ch.glue("ch07_rate_sig", ch.say("not statistically significant") if p >= 0.05 else ch.say("statistically significant"))
     ch.glue("ch07_spec_k", spec_k, "{:.0f}%")
     ch.glue("ch07_spec_b", spec_b, "{:.0f}%")
     ch.glue("ch07_spec_p", spec_test.p_value, "{:.2g}")
     ch.glue("ch07_ib_group_sizes", f"about {n_cluster['Krachtig']} organisations each"
             if n_cluster["Krachtig"] == n_cluster["Beperkt"] else
             f"about {n_cluster['Krachtig']} and {n_cluster['Beperkt']} organisations")
-    ch.glue("ch07_ib_rate_verdict", "could still be chance" if p >= 0.05 else "is larger than chance alone would give")
+    ch.glue("ch07_ib_rate_verdict", ch.say("could still be chance") if p >= 0.05
+            else ch.say("is larger than chance alone would give"))
 
 
 def glue_figure_2_17(ch, f17_table: pd.DataFrame, innov_n: dict) -> None:

@@ -317,7 +317,7 @@ def glue_table_numbers(ch, fam: dict, allfam: pd.DataFrame, omnibus) -> None:
         f"{r.answer} ({r.table}: {pct(getattr(r, f'pct_{FIRST}'))} → {pct(getattr(r, f'pct_{SECOND}'))}, "
         f"p = {r.p:.3f}, Holm p = {r.p_holm:.2f})" for r in raw_only.itertuples()))
     ch.glue("ch04_max_abs_h", sig["cohens_h"].abs().max(), "{:.2f}")
-    ch.glue("ch04_max_h_mag", compare.magnitude(sig["cohens_h"].abs().max()))
+    ch.glue("ch04_max_h_mag", ch.say(compare.magnitude(sig["cohens_h"].abs().max())))
     nocollab, plan = answer_row(fam, "B1-4", 10), answer_row(fam, "B1-7", 5)
     ch.glue("ch04_nocollab_h", nocollab["cohens_h"], "{:+.2f}")
     ch.glue("ch04_nocollab_pholm", nocollab["p_holm"], "{:.1e}")
@@ -376,9 +376,9 @@ def glue_e07(ch, e07: pd.DataFrame, shift: float, same: bool) -> None:
     ch.glue("ch04_e07_high", int(e.loc[SECOND, "implied collaborators, max"]))
     ch.glue("ch04_e07_printed", int(e.loc[SECOND, "printed base of B1-5"]))
     ch.glue("ch04_e07_printed_2021", int(e.loc[FIRST, "printed base of B1-5"]))
-    ch.glue("ch04_e07_ok_2021", "within" if e.loc[FIRST, "consistent"] else "outside")
+    ch.glue("ch04_e07_ok_2021", ch.say("within") if e.loc[FIRST, "consistent"] else ch.say("outside"))
     ch.glue("ch04_e07_shift", shift, "{:.3f}")
-    ch.glue("ch04_e07_same", "none of the verdicts changes" if same else "some verdicts change")
+    ch.glue("ch04_e07_same", ch.say("none of the verdicts changes") if same else ch.say("some verdicts change"))
 
 
 # ---------------------------------------------------------------------------- Denmark (Figure 2-9)

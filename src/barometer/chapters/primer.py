@@ -369,9 +369,9 @@ def glue_scale(ch, on_scale, items, n_complete, alpha, alpha_ci, omega, loadings
                                      hi=on_scale(alpha_ci[1], "alpha, upper bound")))
     ch.glue("ch12_omega", omega_v, "{:.2f}")
     # How far apart the two are: a word the data choose (both rest on the complete answers).
-    gap = (ch.verdict("not computable", on=[alpha_v, omega_v]) if not np.isfinite(alpha - omega) else
-           ch.verdict("close", on=[alpha_v, omega_v]) if abs(alpha - omega) < 0.02 else
-           ch.verdict("apart", on=[alpha_v, omega_v]))
+    gap = (ch.verdict(ch.say("not computable"), on=[alpha_v, omega_v]) if not np.isfinite(alpha - omega) else
+           ch.verdict(ch.say("close"), on=[alpha_v, omega_v]) if abs(alpha - omega) < 0.02 else
+           ch.verdict(ch.say("apart"), on=[alpha_v, omega_v]))
     ch.glue("ch12_alpha_omega_gap", gap)
     some = np.isfinite(loadings).any()
     ch.glue("ch12_loading_min", on_scale(np.nanmin(loadings) if some else np.nan, "smallest loading"), "{:.2f}")

@@ -123,8 +123,8 @@ def glue_agreement(ch, check, corrected, labels) -> None:
     """How many factors agree with Figure 2-17 within two points, in each reading."""
     agree_print = check[check["gap as printed"].abs().le(2)]["factor"].tolist()
     ch.glue("ch06_agree_corr", int(check["gap corrected"].abs().le(2).sum()))
-    ch.glue("ch06_agree_print", "none does" if not agree_print else
-            f"only {len(agree_print)} {'does' if len(agree_print) == 1 else 'do'}")
+    ch.glue("ch06_agree_print", ch.say("none does") if not agree_print else
+            ch.say("only {n} does", n=1) if len(agree_print) == 1 else ch.say("only {n} do", n=len(agree_print)))
     ch.glue("ch06_middle_factor", labels[corrected.index[len(corrected) // 2]])
     ch.glue("ch06_gap_corr_max", check["gap corrected"].abs().max(), "{:.0f}")
     ch.glue("ch06_gap_print_med", check["gap as printed"].abs().median(), "{:.0f}")
