@@ -1047,7 +1047,7 @@ def calibration_misses(ch, records: pd.DataFrame) -> dict:
                         for r in misses.itertuples())
     known = [fidelity.KNOWN_MISSES[(r.source_id, r.variable)] for r in misses.itertuples()
              if (r.source_id, r.variable) in fidelity.KNOWN_MISSES]
-    return {"misses": ch.verdict(listing if len(misses) else "none", on=chosen_from), "known": known,
+    return {"misses": ch.verdict(listing if len(misses) else ch.say("none"), on=chosen_from), "known": known,
             "chosen_from": chosen_from}
 
 
