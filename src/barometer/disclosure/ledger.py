@@ -1127,6 +1127,10 @@ class _CoverModel:
         #: whole points found for this model's cells, each feasible for the released counts it
         #: was found with, and so for any fewer (hiding only removes constraints): see witnessed
         self.points: list[np.ndarray] = []
+        #: every whole point any search of this model found, in the order found (see _known_point)
+        self._found: list[np.ndarray] = []
+        #: the answers of the integer searches asked so far, by question (see _whole_solution)
+        self._searched: dict = {}
         self._relevant = frozenset(self.cells) | frozenset(c.key for c in self.bound_cells)
         # The true counts: a feasible point, used to check the model itself.
         self.truth = np.zeros(self.nvar)
@@ -1353,6 +1357,7 @@ class _CoverModel:
                 if (np.isfinite(lo) and reach < lo - 1e-7) or (np.isfinite(hi) and reach > hi + 1e-7):
                     continue
                 if np.allclose(lp.x, np.round(lp.x), atol=1e-7):
+                    self._found.append(np.round(lp.x))
                     if points is not None:
                         points.append(np.round(lp.x))
                     return True, [], used
@@ -1362,8 +1367,7 @@ class _CoverModel:
             if relaxed:
                 return True, [], used
             # (a search out of time without an answer counts as pinned: the cell is protected)
-            found, x = whole_solution([(t.reshape(1, -1), lo, hi), *self._milp_constraints(released)], self.nvar,
-                                      time_limit)
+            found, x = self._whole_solution(t, lo, hi, released, time_limit)
             if found:
                 if points is not None:
                     points.append(x)
@@ -1443,9 +1447,7 @@ class _CoverModel:
                 # whole answer too: finding one is a quick search, far quicker than the
                 # cheapest whole point (below, where none is found).
                 gone = moved(x)
-                exists, w = whole_solution([(t.reshape(1, -1), lo, hi),
-                                            *self._milp_constraints(released - set(gone))],
-                                           self.nvar, time_limit)
+                exists, w = self._whole_solution(t, lo, hi, released - set(gone), time_limit)
                 used += 1
                 if exists:
                     return gone, w, used
@@ -1458,8 +1460,56 @@ class _CoverModel:
                                             start=begin)
                 used += 1
             if x is not None:
+                self._found.append(np.round(x[: self.nvar]))
                 return moved(x), np.round(x[: self.nvar]), used
         return (moved(found[0][3]) if found else []), None, used
+
+    def _whole_solution(self, t: np.ndarray, lo: float, hi: float, released: set,
+                        time_limit: float) -> tuple[bool | None, np.ndarray | None]:
+        """Whether a whole point of the attacker's programme for ``released`` puts ``t @ x`` in
+        ``lo`` … ``hi``, and one if so (see lp.whole_solution). First among the whole points this
+        model has found before (each is checked against every constraint for ``released``: any
+        that passes answers the question as surely as a search), then the answer of the same
+        search asked before (the search is deterministic), then the search itself."""
+        known = self._known_point(t, lo, hi, released)
+        if known is not None:
+            return True, known
+        relevant = frozenset(k for k in released if k in self._relevant)
+        key = (t.tobytes(), float(lo), float(hi), relevant)
+        answer = self._searched.get(key)
+        if answer is None:
+            answer = self._searched[key] = whole_solution([(t.reshape(1, -1), lo, hi),
+                                                          *self._milp_constraints(relevant)], self.nvar, time_limit)
+            if answer[0]:
+                self._found.append(answer[1])
+        return answer
+
+    def _known_point(self, t: np.ndarray, lo: float, hi: float, released: set) -> np.ndarray | None:
+        """The first whole point found so far in this model (see _found, points) that meets
+        every constraint of the attacker's programme for ``released`` and puts ``t @ x`` in
+        ``lo`` … ``hi``; None if there is none."""
+        pool = self._found + self.points
+        if not pool or self.nvar == 0:
+            return None
+        x = np.column_stack(pool)
+        v = t @ x
+        ok = (v >= lo - 1e-7) & (v <= hi + 1e-7) & (x >= 0).all(axis=0)
+        ok &= self._meets(x, released, ok)
+        first = np.flatnonzero(ok)
+        return pool[first[0]].copy() if len(first) else None
+
+    def _meets(self, x: np.ndarray, released: set, ok: np.ndarray | None = None) -> np.ndarray:
+        """Which columns of ``x`` meet every constraint for ``released`` (only those of ``ok``
+        still in question are worth the work: the rest come back False)."""
+        ok = np.ones(x.shape[1], dtype=bool) if ok is None else ok.copy()
+        for a, lo, hi in self._milp_constraints(released):
+            if not ok.any():
+                break
+            ax = a @ x
+            lo, hi = (np.asarray(bound, dtype=float) for bound in (lo, hi))
+            ok &= ((ax >= (lo.reshape(-1, 1) if lo.ndim else lo) - 1e-7)
+                   & (ax <= (hi.reshape(-1, 1) if hi.ndim else hi) + 1e-7)).all(axis=0)
+        return ok
 
     #: How far from the cheapest plan the integer search may stop (it also stops at the node limit).
     PLAN_GAP = 0.2
