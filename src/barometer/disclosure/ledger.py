@@ -1145,6 +1145,7 @@ class _CoverModel:
         self._found: list[np.ndarray] = []
         #: the answers of the integer searches asked so far, by question (see _whole_solution)
         self._searched: dict = {}
+        self._pool_matrix = None  # (the points of _found and points side by side, see _known_point)
         self._relevant = frozenset(self.cells) | frozenset(c.key for c in self.bound_cells)
         # The true counts: a feasible point, used to check the model itself.
         self.truth = np.zeros(self.nvar)
@@ -1355,8 +1356,16 @@ class _CoverModel:
         appended."""
         if self.nvar == 0:
             return True, [], 0
-        programme, eq_keys, ub_keys = self._programme(released)
         t = self.row_of(target)
+        # A whole point found before that meets everything released and puts the cell out of
+        # its range answers at once (see _known_point): no programme.
+        for lo, hi in self.ledger.escapes(target):
+            known = self._known_point(t, lo, hi, released)
+            if known is not None:
+                if points is not None:
+                    points.append(known)
+                return True, [], 0
+        programme, eq_keys, ub_keys = self._programme(released)
         used = 0
         solved = []
         for lo, hi in self.ledger.escapes(target):
@@ -1505,7 +1514,9 @@ class _CoverModel:
         pool = self._found + self.points
         if not pool or self.nvar == 0:
             return None
-        x = np.column_stack(pool)
+        if self._pool_matrix is None or self._pool_matrix.shape[1] != len(pool):
+            self._pool_matrix = np.column_stack(pool)
+        x = self._pool_matrix
         v = t @ x
         ok = (v >= lo - 1e-7) & (v <= hi + 1e-7) & (x >= 0).all(axis=0)
         ok &= self._meets(x, released, ok)
