@@ -23,7 +23,10 @@ cells they rest on). After every chapter has run, the ledger decides what may be
    the point are hidden everywhere they are published (and every value resting on them with
    them): the point is then an answer the attacker cannot rule out, which is checked against
    everything still released (``_CoverModel.witnessed``). Such points are kept: one found for a
-   cell often answers the next cell of the same small group, with no programme. Where no whole point
+   cell often answers the next cell of the same small group, with no programme; every whole
+   point any search of a model finds is kept the same way, and answers a later check or search
+   of that model wherever it meets everything then released (``_CoverModel._known_point``: a
+   point is proof, whoever found it), and a search asked twice is answered once. Where no whole point
    is found, the cell is checked again, and the linear relaxation's dual names the released
    counts that pin it down; of these (cheapest first, see ``Ledger.cost``) the first that
    protects the cell on its own, else the cheapest, is hidden, until the cell is safe. Hiding
