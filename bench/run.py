@@ -11,7 +11,8 @@ Measured on a temporary copy of the project so that the real site and caches are
 - all editions: ``barometer editions`` (every sector);
 - PDF: ``barometer pdf`` on the clean build's site (the book and every page), and the book's size;
 - own edition: ``barometer build -p source FILE --out DIR`` on the own-data test fixture (execution,
-  the output check's ledger and rendering, the site), cold, beside the clean synthetic build;
+  the output check's ledger and rendering, the site), cold, beside the clean synthetic build; and
+  its ledger alone, solved again from the edition's gate records (bench/bench_ledger.py);
 - baseline: ``jupyter-book build`` with ``execute_notebooks: force`` on the same notebooks
   (jupyter-book's own serial executor), in the same run, on the same machine.
 """
@@ -98,6 +99,13 @@ def main() -> None:
         own = timed(own_cmd, env, copy, "own")
         rows.append(("own edition (output check included)", own,
                      f"target <= 1.5 x the clean English edition ({own / english:.2f} x); peak {PEAK['own']:.0f} MB"))
+        sys.path.insert(0, str(ROOT / "bench"))
+        from bench_ledger import bench_ledger
+
+        ledger = bench_ledger(Path(tmp) / "own")
+        rows.append(("own edition's ledger alone (solved again)", ledger["seconds"],
+                     f"{ledger['cpu_seconds']:.0f} CPU s over the cores; {ledger['secondary']} secondary "
+                     f"suppressions, {ledger['hidden']} hidden cells"))
         nochange = timed(build, env, copy, "nochange")
         rows.append(("no-change rebuild", nochange, f"target <= 5 s; peak {PEAK['nochange']:.0f} MB"))
         edit_one_chapter(copy)

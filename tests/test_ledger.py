@@ -329,6 +329,67 @@ def test_the_cheapest_plan_leaves_a_point_the_attacker_cannot_rule_out():
     assert not model.witnessed(target, kept, [witness + 1])
 
 
+def _three_sectors_model():
+    """A model in which the total minus two sectors gives the third (2 organisations) away."""
+    from barometer.disclosure.ledger import _CoverModel
+
+    data = [(2025, "A", "Klein", 1.0, 1.0)] * 2 + [(2025, "B", "Klein", 1.0, 0.0)] * 6 + \
+           [(2025, "C", "Groot", 0.0, 0.0)] * 7
+    b = Builder(frame(data))
+    every = b.everyone()
+    values = {s: b.count(every, wave=2025, sector=s) for s in SECTORS} | {"total": b.count(every, wave=2025)}
+    ledger = Ledger(b.pop.boxes, b.pop.box_of_row, b.pop.measures, b.pop.partitions, Rules(min_cell=5),
+                    b.pop.subsets)
+    for k, v in values.items():
+        ledger.add(k, v)
+    cells, _, _ = ledger._cells()
+    target = ledger.canonical(values["A"].cells[0])
+    keys = {k: ledger.canonical(values[k].cells[0]).key for k in ("B", "C", "total")}
+
+    def model():
+        return _CoverModel(ledger, ledger.local_measures(target.measure), cells)
+    return model, target, keys
+
+
+def test_a_whole_point_found_before_answers_a_search_only_where_it_meets_every_released_count(monkeypatch):
+    """The integer searches reuse the whole points found before in the same model (and the
+    answers of the same search asked before). A point found with a count hidden must not answer
+    the question with that count released (the cell is pinned then: total minus B minus C), and a
+    pinned cell's search is run, not answered from memory of another question."""
+    from barometer.disclosure import ledger as ledger_module
+
+    model, target, keys = _three_sectors_model()
+    released = set(keys.values())
+    lo, hi = -np.inf, 0.0  # (the cell down to zero)
+    first = model()
+    t = first.row_of(target)
+    found, x = first._whole_solution(t, lo, hi, released - {keys["B"]}, 10.0)
+    assert found and t @ x == 0
+    searches = []
+    real = ledger_module.whole_solution
+
+    def counted(*args, **kwargs):
+        searches.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger_module, "whole_solution", counted)
+    second = model()
+    second._found.append(x)
+    # with every count released the point breaks B's count: the search runs, and finds nothing
+    assert second._whole_solution(t, lo, hi, released, 10.0)[0] is False
+    assert len(searches) == 1
+    # the same question again: the same answer, no second search
+    assert second._whole_solution(t, lo, hi, released, 10.0)[0] is False
+    assert len(searches) == 1
+    # with B hidden the point meets everything: it answers, no search
+    found, again = second._whole_solution(t, lo, hi, released - {keys["B"]}, 10.0)
+    assert found and np.array_equal(again, x) and len(searches) == 1
+    # and a point that puts the cell elsewhere does not answer for this range
+    assert second._whole_solution(t, 5.0, np.inf, released - {keys["B"]}, 10.0)[0]
+    assert len(searches) == 2
+    assert not second.witnessed(target, released, [x]) and second.witnessed(target, released - {keys["B"]}, [x])
+
+
 def test_a_count_the_report_pins_is_not_given_again_by_two_of_the_editions_counts():
     """The report prints a sector's 3 organisations: the edition cannot take that back, but it
     must not let its own total minus its other sector say it again to someone who reads only

@@ -114,3 +114,27 @@ def test_the_same_decisions_whatever_the_hash_seed_and_the_cores(tmp_path):
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     assert any(d[0] != "released" for d in runs[0].values()), "the fixture must hide something"
     assert runs[0] == runs[1] == runs[2]
+
+
+def _sizes(local, indices):
+    """A batch's work for the test below (module level: the forked workers unpickle it by name)."""
+    return [len(local) * i for i in indices]
+
+
+def test_the_order_in_which_batches_start_never_changes_the_order_of_their_results(monkeypatch):
+    """The ledger starts its hardest neighbourhoods first (see Ledger._hardest_first); the
+    results, and the order in which they are merged, stay those of the batches."""
+    from types import SimpleNamespace
+
+    from barometer.disclosure.ledger import Ledger
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    batches = [(frozenset(range(k)), [k, k + 1]) for k in range(6)]
+    expected = [_sizes(*b) for b in batches]
+    assert Ledger._run(_sizes, batches, ()) == expected
+    assert Ledger._run(_sizes, batches, (), order=list(reversed(range(6)))) == expected
+    # the models that hold a tally (coefficients up to 4) first, the most tallies first
+    ledger = SimpleNamespace(tallies=[(("a", 1.0), ("b", -2.0)), ((3, 1.0), (4, -3.0))])
+    order = Ledger._hardest_first(ledger, [(frozenset({"a"}), [0]), (frozenset({"a", "b", 3, 4}), [1]),
+                                           (frozenset({"a", "b"}), [2]), (frozenset(), [3])])
+    assert order == [1, 2, 0, 3]

@@ -23,7 +23,10 @@ cells they rest on). After every chapter has run, the ledger decides what may be
    the point are hidden everywhere they are published (and every value resting on them with
    them): the point is then an answer the attacker cannot rule out, which is checked against
    everything still released (``_CoverModel.witnessed``). Such points are kept: one found for a
-   cell often answers the next cell of the same small group, with no programme. Where no whole point
+   cell often answers the next cell of the same small group, with no programme; every whole
+   point any search of a model finds is kept the same way, and answers a later check or search
+   of that model wherever it meets everything then released (``_CoverModel._known_point``: a
+   point is proof, whoever found it), and a search asked twice is answered once. Where no whole point
    is found, the cell is checked again, and the linear relaxation's dual names the released
    counts that pin it down; of these (cheapest first, see ``Ledger.cost``) the first that
    protects the cell on its own, else the cheapest, is hidden, until the cell is safe. Hiding
@@ -577,10 +580,23 @@ class Ledger:
             groups[self.local_measures(t.measure)].append(i)
         return sorted(groups.items(), key=lambda kv: (-len(kv[0]) * len(kv[1]), kv[1][0]))
 
+    def _hardest_first(self, batches: list[tuple[frozenset, list[int]]]) -> list[int]:
+        """The order in which to start ``batches`` on the cores (never the order of their
+        results): those whose model holds the most tallies first. A tally's relation has
+        coefficients up to 4 where every other has 1, and the integer searches in such models
+        are the longest by far (on the own-data fixture's ledger, the three batches of one cell
+        each whose models hold five tallies took 51, 18 and 13 s of 226 s; sorted by size they
+        started last, and the one core that ran them finished long after the other)."""
+        def tallies(local: frozenset) -> int:
+            return sum(all(m in local for m, _ in tally) for tally in self.tallies)
+        return sorted(range(len(batches)), key=lambda i: (-tallies(batches[i][0]), i))
+
     @staticmethod
-    def _run(function, batches: list, shared: tuple) -> list:
+    def _run(function, batches: list, shared: tuple, order: list[int] | None = None) -> list:
         """``function(local, indices)`` for every batch, over the machine's cores (forked
-        workers read ``shared``); the results in the order of ``batches``, whatever the cores.
+        workers read ``shared``); the results in the order of ``batches``, whatever the cores
+        and whatever ``order`` (the order in which the batches are started: the longest first,
+        so that the cores finish together).
         The searches a worker's safety clock stopped are added to :data:`_FORKED_CLOCK_STOPS`."""
         import concurrent.futures as cf
         import multiprocessing
@@ -594,8 +610,9 @@ class Ledger:
                 return [function(local, idx) for local, idx in batches]
             context = multiprocessing.get_context("fork")
             with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [pool.submit(_counting_clock_stops, function, local, idx) for local, idx in batches]
-                done = [f.result() for f in futures]
+                futures = {i: pool.submit(_counting_clock_stops, function, *batches[i])
+                           for i in (range(len(batches)) if order is None else order)}
+                done = [futures[i].result() for i in range(len(batches))]
             _FORKED_CLOCK_STOPS += sum(stops for _, stops in done)
             return [result for result, _ in done]
         finally:
@@ -672,7 +689,7 @@ class Ledger:
         # protects them all, whatever the number of cores.
         batches = self._batches(targets)
         shared = (self, targets, cells, released, holders, of_value, decisions, time_limit)
-        for hides, unprotectable, counts in self._run(_protect_batch, batches, shared):
+        for hides, unprotectable, counts in self._run(_protect_batch, batches, shared, self._hardest_first(batches)):
             outcome.programmes += counts["programmes"]
             outcome.exposed_found += counts["exposed"]
             outcome.public_known += counts["public_known"]
@@ -1127,6 +1144,11 @@ class _CoverModel:
         #: whole points found for this model's cells, each feasible for the released counts it
         #: was found with, and so for any fewer (hiding only removes constraints): see witnessed
         self.points: list[np.ndarray] = []
+        #: every whole point any search of this model found, in the order found (see _known_point)
+        self._found: list[np.ndarray] = []
+        #: the answers of the integer searches asked so far, by question (see _whole_solution)
+        self._searched: dict = {}
+        self._pool_matrix = None  # (the points of _found and points side by side, see _known_point)
         self._relevant = frozenset(self.cells) | frozenset(c.key for c in self.bound_cells)
         # The true counts: a feasible point, used to check the model itself.
         self.truth = np.zeros(self.nvar)
@@ -1337,8 +1359,16 @@ class _CoverModel:
         appended."""
         if self.nvar == 0:
             return True, [], 0
-        programme, eq_keys, ub_keys = self._programme(released)
         t = self.row_of(target)
+        # A whole point found before that meets everything released and puts the cell out of
+        # its range answers at once (see _known_point): no programme.
+        for lo, hi in self.ledger.escapes(target):
+            known = self._known_point(t, lo, hi, released)
+            if known is not None:
+                if points is not None:
+                    points.append(known)
+                return True, [], 0
+        programme, eq_keys, ub_keys = self._programme(released)
         used = 0
         solved = []
         for lo, hi in self.ledger.escapes(target):
@@ -1353,6 +1383,7 @@ class _CoverModel:
                 if (np.isfinite(lo) and reach < lo - 1e-7) or (np.isfinite(hi) and reach > hi + 1e-7):
                     continue
                 if np.allclose(lp.x, np.round(lp.x), atol=1e-7):
+                    self._found.append(np.round(lp.x))
                     if points is not None:
                         points.append(np.round(lp.x))
                     return True, [], used
@@ -1362,8 +1393,7 @@ class _CoverModel:
             if relaxed:
                 return True, [], used
             # (a search out of time without an answer counts as pinned: the cell is protected)
-            found, x = whole_solution([(t.reshape(1, -1), lo, hi), *self._milp_constraints(released)], self.nvar,
-                                      time_limit)
+            found, x = self._whole_solution(t, lo, hi, released, time_limit)
             if found:
                 if points is not None:
                     points.append(x)
@@ -1443,9 +1473,7 @@ class _CoverModel:
                 # whole answer too: finding one is a quick search, far quicker than the
                 # cheapest whole point (below, where none is found).
                 gone = moved(x)
-                exists, w = whole_solution([(t.reshape(1, -1), lo, hi),
-                                            *self._milp_constraints(released - set(gone))],
-                                           self.nvar, time_limit)
+                exists, w = self._whole_solution(t, lo, hi, released - set(gone), time_limit)
                 used += 1
                 if exists:
                     return gone, w, used
@@ -1458,8 +1486,58 @@ class _CoverModel:
                                             start=begin)
                 used += 1
             if x is not None:
+                self._found.append(np.round(x[: self.nvar]))
                 return moved(x), np.round(x[: self.nvar]), used
         return (moved(found[0][3]) if found else []), None, used
+
+    def _whole_solution(self, t: np.ndarray, lo: float, hi: float, released: set,
+                        time_limit: float) -> tuple[bool | None, np.ndarray | None]:
+        """Whether a whole point of the attacker's programme for ``released`` puts ``t @ x`` in
+        ``lo`` … ``hi``, and one if so (see lp.whole_solution). First among the whole points this
+        model has found before (each is checked against every constraint for ``released``: any
+        that passes answers the question as surely as a search), then the answer of the same
+        search asked before (the search is deterministic), then the search itself."""
+        known = self._known_point(t, lo, hi, released)
+        if known is not None:
+            return True, known
+        relevant = frozenset(k for k in released if k in self._relevant)
+        key = (t.tobytes(), float(lo), float(hi), relevant)
+        answer = self._searched.get(key)
+        if answer is None:
+            answer = self._searched[key] = whole_solution([(t.reshape(1, -1), lo, hi),
+                                                          *self._milp_constraints(relevant)], self.nvar, time_limit)
+            if answer[0]:
+                self._found.append(answer[1])
+        return answer
+
+    def _known_point(self, t: np.ndarray, lo: float, hi: float, released: set) -> np.ndarray | None:
+        """The first whole point found so far in this model (see _found, points) that meets
+        every constraint of the attacker's programme for ``released`` and puts ``t @ x`` in
+        ``lo`` … ``hi``; None if there is none."""
+        pool = self._found + self.points
+        if not pool or self.nvar == 0:
+            return None
+        if self._pool_matrix is None or self._pool_matrix.shape[1] != len(pool):
+            self._pool_matrix = np.column_stack(pool)
+        x = self._pool_matrix
+        v = t @ x
+        ok = (v >= lo - 1e-7) & (v <= hi + 1e-7) & (x >= 0).all(axis=0)
+        ok &= self._meets(x, released, ok)
+        first = np.flatnonzero(ok)
+        return pool[first[0]].copy() if len(first) else None
+
+    def _meets(self, x: np.ndarray, released: set, ok: np.ndarray | None = None) -> np.ndarray:
+        """Which columns of ``x`` meet every constraint for ``released`` (only those of ``ok``
+        still in question are worth the work: the rest come back False)."""
+        ok = np.ones(x.shape[1], dtype=bool) if ok is None else ok.copy()
+        for a, lo, hi in self._milp_constraints(released):
+            if not ok.any():
+                break
+            ax = a @ x
+            lo, hi = (np.asarray(bound, dtype=float) for bound in (lo, hi))
+            ok &= ((ax >= (lo.reshape(-1, 1) if lo.ndim else lo) - 1e-7)
+                   & (ax <= (hi.reshape(-1, 1) if hi.ndim else hi) + 1e-7)).all(axis=0)
+        return ok
 
     #: How far from the cheapest plan the integer search may stop (it also stops at the node limit).
     PLAN_GAP = 0.2
