@@ -254,7 +254,8 @@ def test_the_dutch_book_is_printed_in_dutch(site, tmp_path_factory):
     assert f"Versie {__version__}, uitgebracht op {released_on('nl')}" in pages[0] and "synthetische" in pages[0]
     assert "Inhoud" in " ".join(pages[:2])
     outline = [" ".join(o.title.split()) for o in PdfReader(book).outline if not isinstance(o, list)]
-    assert any(t.startswith("2. Hoeveel organisaties innoveren") for t in outline), outline
+    # (pypdf joins an outline entry's wrapped lines without a space)
+    assert any(t.replace(" ", "").startswith("2.Hoeveelorganisatiesinnoveren") for t in outline), outline
     whole = " ".join(pages)
     decimals = [n for n in _glued_numbers(site / "nl" / "book" / "chapters" / "02_innovation_rate.html")
                 if re.fullmatch(r"-?\d+,\d+", n)]
